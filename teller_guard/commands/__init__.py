@@ -1,0 +1,66 @@
+"""One thin module per ``teller-guard`` sub-command, each with ``run(ctx, args) -> int``.
+
+Commands are imported only when used. :class:`Failure` carries a message and an exit status
+back to :func:`teller_guard.cli.main`, which prints it without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from functools import cached_property
+
+from pydantic import ValidationError
+
+from teller_guard.config import Settings
+from teller_guard.core.errors import InputError, RulesError
+from teller_guard.core.rules import RuleSet, load_rules
+
+
+class Failure(Exception):
+    """A command failed in a way the user can fix: print ``report()``, exit with ``status``."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        self.message = message
+        self.status = status
+        super().__init__(message)
+
+    def report(self) -> str:
+        return self.message if self.message.startswith("teller-guard") or "\n" in self.message else f"teller-guard: error: {self.message}"
+
+    @classmethod
+    def from_input(cls, exc: InputError) -> Failure:
+        return cls(f"{exc.field}: {exc.message}")
+
+    @classmethod
+    def from_rules(cls, exc: RulesError) -> Failure:
+        return cls(exc.report())
+
+
+@dataclass
+class Context:
+    """What every command gets: the settings (env + flags) and the rules, loaded on demand."""
+
+    settings: Settings
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Context:
+        overrides: dict[str, object] = {}
+        if getattr(args, "db", None):
+            overrides["db"] = args.db
+        if getattr(args, "rules", None):
+            overrides["rules"] = args.rules
+        try:
+            return cls(Settings(**overrides))  # type: ignore[arg-type]
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = "TELLER_GUARD_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
+            raise Failure(f"{key}: {err['msg']}") from None
+
+    @cached_property
+    def rules(self) -> RuleSet:
+        """The validated rules; a command never runs on half-loaded rules."""
+        try:
+            return load_rules(self.settings.rules)
+        except RulesError as exc:
+            raise Failure.from_rules(exc) from None

@@ -1,0 +1,208 @@
+"""A case being worked: the form state shared by the counter and lobby flows.
+
+:class:`CaseState` is what a draft stores (as JSON) on every change, what the engine reads
+on every keystroke (:meth:`CaseState.to_input`), and what becomes the logged
+:class:`~teller_guard.core.records.InterventionRecord` when the case closes. It holds only
+minimised personal data: the ID number is reduced to age, sex, a keyed hash and its last four
+characters the moment it is entered; names and account numbers are stored masked.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from teller_guard.core.errors import InputError
+from teller_guard.core.idcard import age_on, customer_ref, mask_id, parse_id_number
+from teller_guard.core.models import Assessment, AssessmentInput, CustomerFacts
+from teller_guard.core.money import parse_yuan, yuan_to_fen
+from teller_guard.core.records import (
+    AcknowledgementRecord,
+    AnswerRecord,
+    DecisionRecord,
+    InterventionRecord,
+    TypologyRef,
+    mask_account,
+    mask_name,
+    new_uid,
+    utcnow,
+)
+from teller_guard.core.rules import RuleSet
+from teller_guard.core.schema import Channel
+
+
+class CaseState(BaseModel):
+    """Everything entered so far in one intervention (mutable while the case is open)."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    draft_id: str = Field(default_factory=new_uid)
+    channel: Channel = "counter"
+    staff_id: str = ""
+    staff_role: str = "teller"
+    machine_id: str | None = None
+    started_at: datetime = Field(default_factory=utcnow)
+
+    amount: str = ""
+    """The amount as typed (yuan); parsed exactly when scored."""
+    business: str = ""
+    """转账 / 汇款 (counter) — the channel detail."""
+    customer_age: int | None = None
+    customer_sex: str | None = None
+    customer_ref: str | None = None
+    id_masked: str | None = None
+    customer_name_masked: str | None = None
+    payee_name_masked: str | None = None
+    payee_account_masked: str | None = None
+    payee_ref: str | None = None
+
+    answers: dict[str, bool | str] = {}
+    """Checklist item id → option id / bool / text."""
+    said: dict[str, str] = {}
+    """Checklist item id → what the customer actually said."""
+    purpose_history: list[str] = []
+    """Earlier stated purposes, when the customer's story changed."""
+    step_seconds: dict[str, int] = {}
+    handoff_from_uid: str | None = None
+    corrects_uid: str | None = None
+    correction_reason: str | None = None
+    notice_serial: str | None = None
+
+    # ------------------------------------------------------------ entering personal data
+    def set_id_number(self, raw: str, secret: bytes, today: date) -> None:
+        """Derive age, sex and a keyed hash from an ID number, and forget the number.
+
+        Raises:
+            InputError: the number fails the GB 11643 checks.
+        """
+        facts = parse_id_number(raw, today=today)
+        self.customer_age = age_on(facts.birth_date, today)
+        self.customer_sex = facts.sex
+        self.customer_ref = customer_ref(raw, secret)
+        self.id_masked = mask_id(raw)
+
+    def set_customer_name(self, name: str) -> None:
+        self.customer_name_masked = mask_name(name)
+
+    def set_payee(self, name: str | None = None, account: str | None = None, secret: bytes | None = None) -> None:
+        """Keep the payee's name and account only masked (and the account as a keyed hash)."""
+        if name is not None:
+            self.payee_name_masked = mask_name(name)
+        if account is not None:
+            digits = "".join(ch for ch in account if ch.isalnum())
+            self.payee_account_masked = mask_account(digits)
+            if secret and digits:
+                self.payee_ref = customer_ref(digits, secret)
+
+    def set_purpose_text(self, item_id: str, text: str) -> None:
+        """Record what the customer said; if a stated purpose is replaced, keep the old one."""
+        old = self.said.get(item_id, "").strip()
+        if old and text.strip() and old != text.strip() and not text.strip().startswith(old) and not old.startswith(text.strip()):
+            self.purpose_history = [*self.purpose_history, old]
+        self.said = {**self.said, item_id: text}
+
+    # ------------------------------------------------------------ scoring
+    def amount_yuan(self) -> Decimal:
+        return parse_yuan(self.amount or "0")
+
+    def texts(self, rules: RuleSet) -> dict[str, str]:
+        """What the customer said, routed to the engine's purpose / payee_relation / notes."""
+        out = {"purpose": "", "payee_relation": "", "notes": ""}
+        for item in rules.checklist_for(self.channel).item:
+            parts: list[str] = []
+            if item.kind == "choice" and item.id in self.answers and item.text_field:
+                opt = next((o for o in item.options if o.id == self.answers[item.id]), None)
+                if opt is not None:
+                    parts.append(opt.label)
+            said = self.said.get(item.id, "").strip()
+            if said:
+                parts.append(said)
+            fld = item.text_field or ("notes" if said else None)
+            if fld and parts:
+                out[fld] = "；".join(p for p in [out[fld], *parts] if p)
+        return out
+
+    def to_input(self, rules: RuleSet, on: date | None = None) -> AssessmentInput:
+        """The engine's input for the case as it stands (cheap: called on every keystroke).
+
+        Raises:
+            InputError: the amount is not a valid number of yuan.
+        """
+        texts = self.texts(rules)
+        valid_items = {i.id for i in rules.checklist_for(self.channel).item}
+        answers = {k: v for k, v in self.answers.items() if k in valid_items and v is not None and v != ""}
+        # Text items go to the engine through `texts`, not twice through answers.
+        answers = {k: v for k, v in answers.items() if not isinstance(v, str) or rules.item(self.channel, k).kind == "choice"}  # type: ignore[union-attr]
+        return AssessmentInput(
+            channel=self.channel,
+            amount=self.amount_yuan(),
+            customer=CustomerFacts(age=self.customer_age, sex=self.customer_sex),
+            purpose=texts["purpose"],
+            previous_purposes=tuple(self.purpose_history),
+            payee_relation=texts["payee_relation"],
+            notes=texts["notes"],
+            answers=answers,
+            on_date=on,
+        )
+
+    # ------------------------------------------------------------ closing
+    def to_record(
+        self,
+        rules: RuleSet,
+        assessment: Assessment,
+        *,
+        decision: DecisionRecord | None,
+        acknowledgement: AcknowledgementRecord | None = None,
+        closed_at: datetime | None = None,
+        status: str = "closed",
+    ) -> InterventionRecord:
+        """The record to log when the case closes (or is abandoned)."""
+        now = closed_at or utcnow()
+        answers = tuple(
+            AnswerRecord(item_id=k, value=v, said=self.said.get(k, ""), answered_at=now) for k, v in self.answers.items()
+        ) + tuple(
+            AnswerRecord(item_id=k, value=None, said=s, answered_at=now) for k, s in self.said.items() if k not in self.answers and s
+        )
+        texts = self.texts(rules)
+        observed = tuple(sorted(s.id for s in assessment.signals if rules.signals[s.id].observable))
+        try:
+            amount_fen = yuan_to_fen(self.amount_yuan())
+        except InputError:
+            amount_fen = 0
+        return InterventionRecord(
+            channel=self.channel,
+            status=status,  # type: ignore[arg-type]
+            started_at=self.started_at,
+            closed_at=now,
+            branch_code=rules.branch.code,
+            staff_id=self.staff_id,
+            staff_role=self.staff_role,
+            machine_id=self.machine_id,
+            amount_fen=amount_fen,
+            customer_age=self.customer_age,
+            customer_sex=self.customer_sex,
+            customer_ref=self.customer_ref,
+            customer_name_masked=self.customer_name_masked,
+            payee_name_masked=self.payee_name_masked,
+            payee_account_masked=self.payee_account_masked,
+            payee_ref=self.payee_ref,
+            purpose_text=texts["purpose"],
+            previous_purposes=tuple(self.purpose_history),
+            payee_relation_text=texts["payee_relation"],
+            notes_text=texts["notes"],
+            observations=observed,
+            answers=answers,
+            score=assessment.score,
+            level=assessment.level,
+            rules_version=assessment.rules_version,
+            signals=assessment.signals,
+            typologies=tuple(TypologyRef(id=t.id, label=t.label) for t in assessment.typologies),
+            decision=decision,
+            acknowledgement=acknowledgement,
+            handoff_from_uid=self.handoff_from_uid,
+            corrects_uid=self.corrects_uid,
+            correction_reason=self.correction_reason,
+            step_seconds=dict(self.step_seconds),
+        )

@@ -1,0 +1,107 @@
+"""The machine interface: one JSON object in, one :class:`AssessmentInput` out.
+
+Every error names the field (``customer.id_number: wrong check digit``) so an integration
+can fix its request; nothing here raises anything but :class:`InputError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from teller_guard.core.errors import InputError
+from teller_guard.core.idcard import age_on, parse_id_number
+from teller_guard.core.models import AssessmentInput, CustomerFacts
+from teller_guard.core.money import parse_yuan
+from teller_guard.core.scoring import answers_from
+
+KEYS = {"channel", "amount", "customer", "purpose", "previous_purposes", "payee_relation", "notes", "observations", "answers", "date"}
+
+
+def loads(text: str) -> dict[str, Any]:
+    """Parse JSON with exact decimals; the top level must be an object."""
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InputError("input", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise InputError("input", "must be one JSON object")
+    return data
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(key, "must be text")
+    return value
+
+
+def customer_facts(raw: Any, on: date) -> CustomerFacts:
+    """Age (and sex) from ``{"age": N}`` or ``{"id_number": "..."}``; the number is not kept."""
+    if raw is None:
+        raise InputError("customer", "required: {\"age\": N} or {\"id_number\": \"...\"}")
+    if not isinstance(raw, dict):
+        raise InputError("customer", "must be an object with age or id_number")
+    unknown = set(raw) - {"age", "id_number"}
+    if unknown:
+        raise InputError(f"customer.{sorted(unknown)[0]}", "unknown key")
+    if raw.get("id_number") not in (None, ""):
+        if not isinstance(raw["id_number"], str):
+            raise InputError("customer.id_number", "must be a string (keep the leading digits and a final X)")
+        facts = parse_id_number(raw["id_number"], today=on)
+        return CustomerFacts(age=age_on(facts.birth_date, on), sex=facts.sex)
+    age = raw.get("age")
+    if age is None:
+        raise InputError("customer", "needs age or id_number")
+    if isinstance(age, bool) or not isinstance(age, int | Decimal) or age != int(age) or not 0 <= age <= 130:
+        raise InputError("customer.age", "must be a whole number of years from 0 to 130")
+    return CustomerFacts(age=int(age))
+
+
+def parse_input(data: Mapping[str, Any], today: date) -> AssessmentInput:
+    """Validate a JSON object into an :class:`AssessmentInput`.
+
+    Raises:
+        InputError: naming the first field that is wrong.
+    """
+    unknown = sorted(set(data) - KEYS)
+    if unknown:
+        raise InputError(unknown[0], f"unknown key (expected some of: {', '.join(sorted(KEYS))})")
+    channel = data.get("channel")
+    if channel not in ("counter", "atm"):
+        raise InputError("channel", f"must be \"counter\" or \"atm\" (got {channel!r})")
+    if "amount" not in data:
+        raise InputError("amount", "required (yuan)")
+    amount = parse_yuan(data["amount"])
+    on = today
+    if data.get("date") is not None:
+        try:
+            on = date.fromisoformat(str(data["date"]))
+        except ValueError:
+            raise InputError("date", "must be an ISO date (YYYY-MM-DD)") from None
+    obs = data.get("observations", [])
+    if not isinstance(obs, list) or not all(isinstance(o, str) for o in obs):
+        raise InputError("observations", "must be a list of observation ids")
+    prev = data.get("previous_purposes", [])
+    if not isinstance(prev, list) or not all(isinstance(o, str) for o in prev):
+        raise InputError("previous_purposes", "must be a list of strings")
+    answers = data.get("answers", {})
+    if not isinstance(answers, dict):
+        raise InputError("answers", "must be an object of checklist item id → answer")
+    return AssessmentInput(
+        channel=channel,
+        amount=amount,
+        customer=customer_facts(data.get("customer"), on),
+        purpose=_text(data, "purpose"),
+        previous_purposes=tuple(prev),
+        payee_relation=_text(data, "payee_relation"),
+        notes=_text(data, "notes"),
+        observations=frozenset(obs),
+        answers=answers_from(answers),
+        on_date=on,
+    )

@@ -1,0 +1,380 @@
+"""Load and validate the ``rules/`` folder strictly, reporting every problem at once.
+
+The folder holds TOML files, each with its own model in :mod:`teller_guard.core.schema`.
+Loading either returns a complete :class:`RuleSet` or raises :class:`RulesError` listing every
+problem (file, key path, message): never half-loaded rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from teller_guard.core.errors import RuleProblem, RulesError
+from teller_guard.core.schema import (
+    LEVELS,
+    PLACEHOLDER_RE,
+    BranchFile,
+    ChecklistFile,
+    ConceptDef,
+    DecisionDef,
+    ItemDef,
+    LevelDef,
+    LexiconFile,
+    NoticeFile,
+    PolicyFile,
+    PurposeDef,
+    SignalDef,
+    SignalsFile,
+    TypologiesFile,
+    TypologyDef,
+)
+from teller_guard.core.text import Concept, Matcher, Negation, expand, normalise
+
+FILES: dict[str, type[BaseModel]] = {
+    "policy.toml": PolicyFile,
+    "signals.toml": SignalsFile,
+    "lexicon.toml": LexiconFile,
+    "typologies.toml": TypologiesFile,
+    "notice.toml": NoticeFile,
+    "branch.toml": BranchFile,
+}
+CHECKLIST_DIR = "checklists"
+REQUIRED_OBSERVATIONS = ("on_phone", "nervous", "reading_instructions", "vague_answers", "hurried")
+
+
+def shipped_rules_dir() -> Path:
+    """The rules folder shipped with teller_guard (repo checkout or installed wheel)."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here.parent / "rules", here / "_shipped_rules"):
+        if (candidate / "policy.toml").is_file():
+            return candidate
+    return here.parent / "rules"
+
+
+@dataclass(frozen=True)
+class PurposeCategory:
+    id: str
+    label: str
+    regex: re.Pattern[str]
+    typical_max_yuan: Decimal | None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A complete, validated rules folder with its compiled matchers and content hash."""
+
+    folder: Path
+    version: str
+    """Stable hash of the rules content, recorded with every assessment."""
+    policy: PolicyFile
+    signals: dict[str, SignalDef]
+    typologies: dict[str, TypologyDef]
+    checklists: dict[str, ChecklistFile]
+    notice: NoticeFile
+    branch: BranchFile
+    concepts: dict[str, Concept]
+    negation: Negation
+    text_rules: tuple[tuple[str, Matcher], ...]
+    typology_matchers: tuple[tuple[str, Matcher], ...]
+    purposes: tuple[PurposeCategory, ...]
+    levels: dict[str, LevelDef] = field(default_factory=dict)
+    decisions: dict[str, DecisionDef] = field(default_factory=dict)
+
+    def checklist_for(self, channel: str) -> ChecklistFile:
+        """The checklist used on a channel (``counter`` or ``atm``)."""
+        return next(c for c in self.checklists.values() if c.channel == channel)
+
+    def item(self, channel: str, item_id: str) -> ItemDef | None:
+        return next((i for i in self.checklist_for(channel).item if i.id == item_id), None)
+
+    @property
+    def observable(self) -> dict[str, SignalDef]:
+        return {k: s for k, s in self.signals.items() if s.observable}
+
+    def decisions_for(self, channel: str) -> list[DecisionDef]:
+        return [d for d in self.policy.decision if channel in d.channels]
+
+
+# ------------------------------------------------------------------ loading
+
+
+def _key(loc: Iterable[int | str], data: Any) -> str:
+    """Turn a pydantic location into ``signal[3](on_phone).weight``."""
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            ident = node[part].get("id") if isinstance(node, list) and part < len(node) and isinstance(node[part], dict) else None
+            out += f"[{part}]" + (f"({ident})" if ident else "")
+        else:
+            out += ("." if out else "") + str(part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return out
+
+
+def _parse(path: Path, rel: str, model: type[BaseModel], problems: list[RuleProblem]) -> Any:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(RuleProblem(rel, "", f"not valid TOML: {exc}"))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(RuleProblem(rel, "", f"cannot read: {exc}"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key (not allowed here)"
+            elif err["type"] == "missing":
+                msg = "required key is missing"
+            problems.append(RuleProblem(rel, _key(err["loc"], data), msg))
+        return None
+
+
+def _dupes(ids: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    dup: list[str] = []
+    for i in ids:
+        if i in seen and i not in dup:
+            dup.append(i)
+        seen.add(i)
+    return dup
+
+
+def ruleset_version(folder: Path) -> str:
+    """Hash every rules file (path and bytes) in a stable order."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.toml")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def load_rules(folder: str | Path) -> RuleSet:
+    """Load and validate a rules folder.
+
+    Raises:
+        RulesError: with every problem found (missing files, bad TOML, unknown keys, bad
+            types, duplicate ids, dangling references, non-monotonic bands …).
+    """
+    root = Path(folder)
+    problems: list[RuleProblem] = []
+    if not root.is_dir():
+        raise RulesError([RuleProblem(str(root), "", "rules folder not found")])
+
+    parsed: dict[str, Any] = {}
+    for name, model in FILES.items():
+        path = root / name
+        if not path.is_file():
+            problems.append(RuleProblem(name, "", "required file is missing"))
+            continue
+        parsed[name] = _parse(path, name, model, problems)
+
+    checklists: dict[str, ChecklistFile] = {}
+    cl_dir = root / CHECKLIST_DIR
+    cl_paths = sorted(cl_dir.glob("*.toml")) if cl_dir.is_dir() else []
+    if not cl_paths:
+        problems.append(RuleProblem(CHECKLIST_DIR, "", "no checklist files found"))
+    for path in cl_paths:
+        rel = f"{CHECKLIST_DIR}/{path.name}"
+        cl = _parse(path, rel, ChecklistFile, problems)
+        if cl is not None:
+            checklists[rel] = cl
+
+    known = set(FILES) | {f"{CHECKLIST_DIR}/{p.name}" for p in cl_paths}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and rel not in known and not path.name.startswith(".") and path.suffix != ".md":
+            problems.append(RuleProblem(rel, "", "unexpected file in the rules folder (only the known TOML files are read)"))
+
+    ruleset = _cross_check(root, parsed, checklists, problems)
+    if problems or ruleset is None:
+        raise RulesError(problems)
+    return ruleset
+
+
+def _cross_check(
+    root: Path, parsed: dict[str, Any], checklists: dict[str, ChecklistFile], problems: list[RuleProblem]
+) -> RuleSet | None:
+    def bad(file: str, key: str, message: str) -> None:
+        problems.append(RuleProblem(file, key, message))
+
+    sig_file: SignalsFile | None = parsed.get("signals.toml")
+    lex: LexiconFile | None = parsed.get("lexicon.toml")
+    typ_file: TypologiesFile | None = parsed.get("typologies.toml")
+    policy: PolicyFile | None = parsed.get("policy.toml")
+    signals = {s.id: s for s in sig_file.signal} if sig_file else {}
+    concept_defs: dict[str, ConceptDef] = {c.id: c for c in lex.concept} if lex else {}
+    typologies = {t.id: t for t in typ_file.typology} if typ_file else {}
+
+    def need_signal(file: str, key: str, sid: str) -> None:
+        if sig_file is not None and sid not in signals:
+            bad(file, key, f"refers to signal '{sid}', which does not exist in signals.toml")
+
+    if sig_file:
+        for d in _dupes(s.id for s in sig_file.signal):
+            bad("signals.toml", f"signal({d})", "duplicate id")
+        for oid in REQUIRED_OBSERVATIONS:
+            s = signals.get(oid)
+            if s is None:
+                bad("signals.toml", "signal", f"required observation '{oid}' is missing")
+            elif not s.observable:
+                bad("signals.toml", f"signal({oid}).observable", "must be true: tellers tick this directly")
+
+    concepts: dict[str, Concept] = {}
+    if lex:
+        for d in _dupes(c.id for c in lex.concept):
+            bad("lexicon.toml", f"concept({d})", "duplicate id")
+        terms_of = {c.id: c.terms for c in lex.concept}
+        for i, c in enumerate(lex.concept):
+            parts = [re.escape(normalise(t)) for t in sorted(c.terms, key=len, reverse=True)]
+            for j, pat in enumerate(c.patterns):
+                rx = _compile_pattern(pat, terms_of, "lexicon.toml", f"concept[{i}]({c.id}).patterns[{j}]", bad)
+                if rx is not None:
+                    parts.append(rx.pattern)
+            if parts:
+                concepts[c.id] = Concept(c.id, re.compile("|".join(parts)))
+        for d in _dupes(p.id for p in lex.purpose):
+            bad("lexicon.toml", f"purpose({d})", "duplicate id")
+
+    def compile_matcher(file: str, key: str, clauses: list[list[str]], neutralise: list[str], fields: Iterable[str]) -> Matcher:
+        for ci, clause in enumerate(clauses):
+            if not clause:
+                bad(file, f"{key}.match[{ci}]", "empty clause")
+            for concept in clause:
+                if lex is not None and concept not in concept_defs:
+                    bad(file, f"{key}.match[{ci}]", f"unknown concept '{concept}' (not in lexicon.toml)")
+        terms_of = {c.id: c.terms for c in concept_defs.values()}
+        rxs = [
+            rx
+            for j, pat in enumerate(neutralise)
+            if (rx := _compile_pattern(pat, terms_of, file, f"{key}.neutralise[{j}]", bad)) is not None
+        ]
+        return Matcher(tuple(tuple(c) for c in clauses), tuple(rxs), tuple(fields))  # type: ignore[arg-type]
+
+    text_rules: list[tuple[str, Matcher]] = []
+    purposes: list[PurposeCategory] = []
+    if lex:
+        for i, tr in enumerate(lex.text_rule):
+            key = f"text_rule[{i}]({tr.signal})"
+            need_signal("lexicon.toml", f"{key}.signal", tr.signal)
+            text_rules.append((tr.signal, compile_matcher("lexicon.toml", key, tr.match, tr.neutralise, tr.fields)))
+        for p in lex.purpose:
+            terms = sorted((normalise(t) for t in p.terms), key=len, reverse=True)
+            purposes.append(PurposeCategory(p.id, p.label, re.compile("|".join(map(re.escape, terms))), p.typical_max_yuan))
+
+    typology_matchers: list[tuple[str, Matcher]] = []
+    if typ_file:
+        for d in _dupes(t.id for t in typ_file.typology):
+            bad("typologies.toml", f"typology({d})", "duplicate id")
+        for i, t in enumerate(typ_file.typology):
+            key = f"typology[{i}]({t.id})"
+            need_signal("typologies.toml", f"{key}.signal", t.signal)
+            typology_matchers.append(
+                (t.id, compile_matcher("typologies.toml", key, t.match, t.neutralise, ("purpose", "payee_relation", "notes")))
+            )
+
+    if policy:
+        _check_policy(policy, signals, need_signal, bad)
+
+    channels: dict[str, str] = {}
+    for rel, cl in checklists.items():
+        if cl.channel in channels:
+            bad(rel, "channel", f"channel '{cl.channel}' already has a checklist ({channels[cl.channel]})")
+        channels.setdefault(cl.channel, rel)
+        for d in _dupes(i.id for i in cl.item):
+            bad(rel, f"item({d})", "duplicate id")
+        for i, item in enumerate(cl.item):
+            key = f"item[{i}]({item.id})"
+            for sid in (*item.raises_on_yes, *item.raises_on_no):
+                need_signal(rel, key, sid)
+            if item.text_field and not (item.kind == "text" or item.free_text):
+                bad(rel, f"{key}.text_field", "only text items or items with free_text feed the engine's text")
+            for d in _dupes(o.id for o in item.options):
+                bad(rel, f"{key}.options({d})", "duplicate option id")
+            for j, opt in enumerate(item.options):
+                for sid in opt.raises:
+                    need_signal(rel, f"{key}.options[{j}]({opt.id}).raises", sid)
+                if opt.typology and typ_file is not None and opt.typology not in typologies:
+                    bad(rel, f"{key}.options[{j}]({opt.id}).typology", f"unknown typology '{opt.typology}'")
+    for ch in ("counter", "atm"):
+        if checklists and ch not in channels:
+            bad(CHECKLIST_DIR, "", f"no checklist for channel '{ch}'")
+
+    branch: BranchFile | None = parsed.get("branch.toml")
+    if branch:
+        for d in _dupes(m.id for m in branch.machines):
+            bad("branch.toml", f"machines({d})", "duplicate machine id")
+
+    if problems or None in parsed.values() or len(parsed) != len(FILES) or policy is None or lex is None:
+        return None
+    return RuleSet(
+        folder=root,
+        version=ruleset_version(root),
+        policy=policy,
+        signals=signals,
+        typologies=typologies,
+        checklists={c.id: c for c in checklists.values()},
+        notice=parsed["notice.toml"],
+        branch=parsed["branch.toml"],
+        concepts=concepts,
+        negation=Negation(tuple(normalise(n) for n in lex.negators), lex.negation_window),
+        text_rules=tuple(text_rules),
+        typology_matchers=tuple(typology_matchers),
+        purposes=tuple(purposes),
+        levels={lv.id: lv for lv in policy.level},
+        decisions={d.id: d for d in policy.decision},
+    )
+
+
+def _compile_pattern(pat: str, terms_of: dict[str, list[str]], file: str, key: str, bad: Any) -> re.Pattern[str] | None:
+    missing = [m for m in PLACEHOLDER_RE.findall(pat) if m not in terms_of or not terms_of[m]]
+    if missing:
+        bad(file, key, f"refers to unknown concept(s) or concepts without terms: {', '.join(missing)}")
+        return None
+    try:
+        return re.compile(expand(pat, terms_of))
+    except re.error as exc:
+        bad(file, key, f"invalid regular expression: {exc}")
+        return None
+
+
+def _check_policy(policy: PolicyFile, signals: dict[str, SignalDef], need_signal: Any, bad: Any) -> None:
+    ids = [lv.id for lv in policy.level]
+    if ids != list(LEVELS):
+        bad("policy.toml", "level", f"levels must be exactly {', '.join(LEVELS)} in that order (got {', '.join(ids)})")
+    scores = [lv.min_score for lv in policy.level]
+    if scores and scores[0] != 0:
+        bad("policy.toml", "level[0].min_score", "the lowest level must start at 0")
+    if any(b <= a for a, b in zip(scores, scores[1:], strict=False)):
+        bad("policy.toml", "level", "min_score must increase strictly from level to level")
+
+    def bands(name: str, items: list[Any], threshold: str) -> None:
+        for i, band in enumerate(items):
+            need_signal("policy.toml", f"{name}[{i}].signal", band.signal)
+        values = [getattr(b, threshold) for b in items]
+        if any(b <= a for a, b in zip(values, values[1:], strict=False)):
+            bad("policy.toml", name, f"{threshold} must increase strictly from band to band")
+        weights = [signals[b.signal].weight for b in items if b.signal in signals]
+        if len(weights) == len(items) and any(b < a for a, b in zip(weights, weights[1:], strict=False)):
+            bad("policy.toml", name, "a higher band must not weigh less than a lower one (the score must never drop as it grows)")
+
+    bands("age_band", policy.age_band, "min_age")
+    bands("amount_band", policy.amount_band, "min_yuan")
+    for d in _dupes(x.id for x in policy.decision):
+        bad("policy.toml", f"decision({d})", "duplicate id")

@@ -1,0 +1,294 @@
+"""The shape of every file in ``rules/``: strict pydantic models (unknown keys are errors)."""
+
+from __future__ import annotations
+
+import re
+import string
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Level = Literal["low", "medium", "high", "critical"]
+LEVELS: tuple[Level, ...] = ("low", "medium", "high", "critical")
+Channel = Literal["counter", "atm"]
+Category = Literal["behaviour", "profile", "transaction", "narrative"]
+TextField = Literal["purpose", "payee_relation", "notes"]
+TEXT_FIELDS: tuple[TextField, ...] = ("purpose", "payee_relation", "notes")
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
+Text = Annotated[str, Field(min_length=1)]
+Source = Annotated[str, Field(min_length=1, description="seed `file:line`, or 'branch policy' / 'common practice'")]
+
+
+class Strict(BaseModel):
+    """Base for rule-file models: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------- signals.toml
+
+
+class SignalDef(Strict):
+    """One risk signal: what it is called, what it weighs, and how to explain it."""
+
+    id: Id
+    label: Text
+    """Short Chinese label shown in lists (e.g. ``边打电话边办理``)."""
+    weight: int = Field(ge=0, le=100)
+    """Points this signal adds to the 0–100 score."""
+    category: Category
+    reason: Text
+    """Plain-Chinese reason shown to the teller; may use ``{evidence}``."""
+    source: Source
+    observable: bool = False
+    """The teller or lobby staff can tick it directly (二看 observations)."""
+    min_level: Level | None = None
+    """When this signal fires, the level is at least this (a floor, never a ceiling)."""
+
+    @field_validator("reason")
+    @classmethod
+    def _only_evidence_placeholder(cls, value: str) -> str:
+        for _, name, _, _ in string.Formatter().parse(value):
+            if name is not None and name != "evidence":
+                raise ValueError(f"unknown placeholder {{{name}}}; only {{evidence}} is allowed")
+        return value
+
+
+class SignalsFile(Strict):
+    signal: list[SignalDef] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- lexicon.toml
+
+
+class ConceptDef(Strict):
+    """A named idea the customer may express in many words (e.g. ``authority`` = 公安/民警/检察官…)."""
+
+    id: Id
+    terms: list[Text] = []
+    """Literal phrases, matched after normalisation (full-width→half-width, 帐→账)."""
+    patterns: list[Text] = []
+    """Regular expressions; ``{other_concept}`` expands to that concept's terms."""
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ConceptDef:
+        if not self.terms and not self.patterns:
+            raise ValueError("a concept needs at least one term or pattern")
+        return self
+
+
+class TextRuleDef(Strict):
+    """Raise a signal when what the customer said expresses all concepts of any clause."""
+
+    signal: Id
+    fields: list[TextField] = list(TEXT_FIELDS)
+    match: list[list[Id]] = Field(min_length=1)
+    """Any clause may match; a clause matches when every concept in it is present."""
+    neutralise: list[Text] = []
+    """Regexes blanked out before matching: benign mentions that must not count."""
+
+
+class PurposeDef(Strict):
+    """A purpose category, used to spot a cover story that changes and an amount that does not fit."""
+
+    id: Id
+    label: Text
+    terms: list[Text] = Field(min_length=1)
+    typical_max_yuan: Decimal | None = Field(default=None, ge=0)
+    """Above this amount the purpose is implausible and ``amount_purpose_mismatch`` fires."""
+
+
+class LexiconFile(Strict):
+    negators: list[Text] = []
+    """Words that, right before a term, cancel it (``没有人打电话`` is not a phone call)."""
+    negation_window: int = Field(default=2, ge=0, le=6)
+    """How many characters may stand between a negator and the term it cancels."""
+    concept: list[ConceptDef] = Field(min_length=1)
+    text_rule: list[TextRuleDef] = []
+    purpose: list[PurposeDef] = []
+
+
+# ------------------------------------------------------------- typologies.toml
+
+
+class TypologyDef(Strict):
+    """A fraud narrative (DOMAIN.md §4): how it reveals itself and what to say back."""
+
+    id: Id
+    label: Text
+    signal: Id
+    """The signal raised when this typology is detected (it carries the weight)."""
+    auto_stop: bool = False
+    """Always fraud (e.g. 安全账户): the level is always ``critical``."""
+    description: Text
+    """What this fraud looks like, in one line (printed on the notice: 凡是…都是诈骗)."""
+    match: list[list[Id]] = Field(min_length=1)
+    neutralise: list[Text] = []
+    script: list[Text] = Field(min_length=1)
+    """Short lines for the teller to say back (六个一 / 八个凡是 / 三不一要)."""
+    actions: list[Text] = []
+    """Extra recommended actions for this fraud (e.g. 拨打 12333 核实)."""
+    source: Source
+
+
+class TypologiesFile(Strict):
+    typology: list[TypologyDef] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- policy.toml
+
+
+class LevelDef(Strict):
+    id: Level
+    label: Text
+    """One Chinese word for the level (低 / 中 / 高 / 极高) so colour is never the only cue."""
+    min_score: int = Field(ge=0, le=100)
+    action: Text
+    """The headline action (放行并提示 …)."""
+    actions: list[Text] = Field(min_length=1)
+
+
+class BandDef(Strict):
+    signal: Id
+    label: Text
+
+
+class AgeBand(BandDef):
+    min_age: int = Field(ge=0, le=130)
+
+
+class AmountBand(BandDef):
+    min_yuan: Decimal = Field(ge=0)
+
+
+class DecisionDef(Strict):
+    """A way an intervention can end (counter decision or lobby outcome)."""
+
+    id: Id
+    label: Text
+    channels: list[Channel] = Field(min_length=1)
+    group: Literal["proceeded", "warned", "deferred", "dissuaded", "police", "handoff"]
+    """How statistics count it (提示后办理 / 暂缓 / 劝阻成功 / 报警 / 带至柜台)."""
+    needs_supervisor_at: list[Level] = []
+    """At these levels the decision needs a supervisor's id and a reason."""
+    records_amount_protected: bool = False
+    records_police: bool = False
+    allowed_at: list[Level] = list(LEVELS)
+
+
+class MetaDef(Strict):
+    name: Text
+    edition: Text
+    """Human edition label (the content hash is the real version)."""
+
+
+class PolicyFile(Strict):
+    meta: MetaDef
+    level: list[LevelDef] = Field(min_length=4, max_length=4)
+    age_band: list[AgeBand] = Field(min_length=1)
+    amount_band: list[AmountBand] = Field(min_length=1)
+    decision: list[DecisionDef] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- checklists/*.toml
+
+
+class OptionDef(Strict):
+    id: Id
+    label: Text
+    raises: list[Id] = []
+    typology: Id | None = None
+    """Choosing this option asserts the typology directly (e.g. 用途: 转入“安全账户”)."""
+
+
+class ItemDef(Strict):
+    id: Id
+    step: Text
+    """The checklist step this item belongs to (三问 / 二看 / 一核对 / 一问 / 三提醒)."""
+    prompt: Text
+    kind: Literal["choice", "yesno", "text", "reminder"]
+    options: list[OptionDef] = []
+    free_text: bool = False
+    """Also record what the customer actually said (fed to narrative detection)."""
+    text_field: TextField | None = None
+    """Which engine text the free text feeds (purpose, payee_relation, notes)."""
+    raises_on_yes: list[Id] = []
+    raises_on_no: list[Id] = []
+    wording: str | None = None
+    """For reminders: the exact words to say."""
+    key: Annotated[str, Field(max_length=1)] | None = None
+    """One-key shortcut for yes/no items (the 二看 observations)."""
+    source: Source
+    branch_editable: bool = False
+    """The seeds give only a label here; this is the common-practice wording, the branch's to change."""
+
+    @model_validator(mode="after")
+    def _shape(self) -> ItemDef:
+        if self.kind == "choice" and not self.options:
+            raise ValueError("a choice item needs options")
+        if self.kind != "choice" and self.options:
+            raise ValueError(f"a {self.kind} item cannot have options")
+        if self.kind not in ("yesno", "reminder") and (self.raises_on_yes or self.raises_on_no):
+            raise ValueError("raises_on_yes/raises_on_no only apply to yesno and reminder items")
+        if self.kind == "reminder" and not self.wording:
+            raise ValueError("a reminder item needs its exact wording")
+        return self
+
+
+class ChecklistFile(Strict):
+    id: Id
+    label: Text
+    channel: Channel
+    roles: list[Literal["teller", "lobby", "guard", "supervisor"]] = Field(min_length=1)
+    source: Source
+    item: list[ItemDef] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- notice.toml
+
+
+class NoticeFile(Strict):
+    """The 《防范电信诈骗告知书》 text, versioned; the bespoke parts are filled per case."""
+
+    version: Text
+    title: Text
+    intro: list[Text] = Field(min_length=1)
+    musts: list[Text] = Field(min_length=1)
+    six_ones: list[Text] = Field(min_length=1)
+    eight_whenever: list[Text] = Field(min_length=1)
+    closing: Text
+    declaration: list[Text] = Field(min_length=1)
+    level_advice: dict[Level, Text]
+    sources: list[Source] = Field(min_length=1)
+
+    @field_validator("level_advice")
+    @classmethod
+    def _all_levels(cls, value: dict[str, str]) -> dict[str, str]:
+        missing = [lv for lv in LEVELS if lv not in value]
+        if missing:
+            raise ValueError(f"missing advice for level(s): {', '.join(missing)}")
+        return value
+
+
+# ---------------------------------------------------------------- branch.toml
+
+
+class MachineDef(Strict):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")]
+    label: Text
+    kind: Literal["atm", "self_service"]
+    location: str = ""
+
+
+class BranchFile(Strict):
+    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+    name: Text
+    machines: list[MachineDef] = []
+    atm_delay_reminder: str | None = None
+    """Optional PBOC 24-hour delayed-arrival reminder (branch policy, 银发〔2016〕261号)."""
+    atm_delay_reminder_source: str | None = None
+
+
+PLACEHOLDER_RE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")

@@ -1,0 +1,18 @@
+"""Alembic environment: runs against the engine teller_guard hands over (no alembic.ini)."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import teller_guard.storage.tables  # noqa: F401  (registers the tables on the metadata)
+
+target_metadata = SQLModel.metadata
+engine = context.config.attributes["engine"]
+
+with engine.begin() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()

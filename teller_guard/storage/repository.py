@@ -1,0 +1,410 @@
+"""The repository: the only code that reads and writes tables. It returns domain records
+(:mod:`teller_guard.core.records`), never ORM rows, so callers cannot trip over expired or
+detached instances after a commit.
+
+Each method opens its own session (one unit of work), which makes the repository safe to
+call from Textual thread workers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, func, insert
+from sqlmodel import Session, col, select
+
+from teller_guard.core.models import FiredSignal
+from teller_guard.core.records import (
+    AcknowledgementRecord,
+    AnswerRecord,
+    DecisionRecord,
+    Draft,
+    InterventionRecord,
+    InterventionSummary,
+    Staff,
+    TypologyRef,
+    utcnow,
+)
+from teller_guard.storage.db import make_engine, migrate
+from teller_guard.storage.tables import (
+    AcknowledgementRow,
+    AnswerRow,
+    DecisionRow,
+    DraftRow,
+    FiredSignalRow,
+    InterventionRow,
+    NoticeSerialRow,
+    StaffRow,
+)
+
+_SEP = "；"
+
+
+class Repository:
+    """Reads and writes the intervention log for one branch time zone."""
+
+    def __init__(self, engine: Engine, tz: ZoneInfo) -> None:
+        self.engine = engine
+        """The SQLAlchemy engine (SQLite file or PostgreSQL)."""
+        self.tz = tz
+        """The branch's time zone: local days and months are computed with it on write."""
+
+    @classmethod
+    def open(cls, url: str, tz: ZoneInfo) -> Repository:
+        """Build the engine for ``url``, migrate the schema, and return a repository."""
+        engine = make_engine(url)
+        migrate(engine)
+        return cls(engine, tz)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    # ------------------------------------------------------------ time
+    def local_day(self, moment: datetime) -> str:
+        return moment.astimezone(self.tz).date().isoformat()
+
+    # ------------------------------------------------------------ staff
+    def upsert_staff(self, staff: Staff) -> Staff:
+        """Record a member of staff (name and role may change; the id never does)."""
+        with self.session() as s:
+            row = s.get(StaffRow, staff.staff_id)
+            if row is None:
+                s.add(StaffRow(staff_id=staff.staff_id, name=staff.name, role=staff.role, created_at=utcnow()))
+            else:
+                row.name, row.role = staff.name, staff.role
+                s.add(row)
+            s.commit()
+        return staff
+
+    def get_staff(self, staff_id: str) -> Staff | None:
+        with self.session() as s:
+            row = s.get(StaffRow, staff_id)
+            return Staff(staff_id=row.staff_id, name=row.name, role=row.role) if row else None  # type: ignore[arg-type]
+
+    def list_staff(self) -> list[Staff]:
+        with self.session() as s:
+            rows = s.exec(select(StaffRow).order_by(StaffRow.staff_id)).all()
+            return [Staff(staff_id=r.staff_id, name=r.name, role=r.role) for r in rows]  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------ the log
+    def _row_dict(self, rec: InterventionRecord) -> dict[str, Any]:
+        return {
+            "uid": rec.uid,
+            "channel": rec.channel,
+            "status": rec.status,
+            "started_at": rec.started_at,
+            "closed_at": rec.closed_at,
+            "local_day": self.local_day(rec.closed_at),
+            "local_month": self.local_day(rec.closed_at)[:7],
+            "branch_code": rec.branch_code,
+            "staff_id": rec.staff_id,
+            "staff_role": rec.staff_role,
+            "machine_id": rec.machine_id,
+            "amount_fen": rec.amount_fen,
+            "customer_age": rec.customer_age,
+            "customer_sex": rec.customer_sex,
+            "customer_ref": rec.customer_ref,
+            "customer_name_masked": rec.customer_name_masked,
+            "payee_name_masked": rec.payee_name_masked,
+            "payee_account_masked": rec.payee_account_masked,
+            "payee_ref": rec.payee_ref,
+            "purpose_text": rec.purpose_text,
+            "previous_purposes": json.dumps(list(rec.previous_purposes), ensure_ascii=False),
+            "payee_relation_text": rec.payee_relation_text,
+            "notes_text": rec.notes_text,
+            "observations": ",".join(rec.observations),
+            "score": rec.score,
+            "level": rec.level,
+            "rules_version": rec.rules_version,
+            "signal_ids": ",".join(s.id for s in rec.signals),
+            "typology_ids": ",".join(t.id for t in rec.typologies),
+            "typology_labels": _SEP.join(t.label for t in rec.typologies),
+            "primary_typology": rec.typologies[0].id if rec.typologies else None,
+            "handoff_from_uid": rec.handoff_from_uid,
+            "corrects_uid": rec.corrects_uid,
+            "correction_reason": rec.correction_reason,
+            "step_seconds": json.dumps(rec.step_seconds, sort_keys=True),
+            "duration_seconds": rec.duration_seconds,
+            "record_hash": rec.record_hash(),
+            "extra_json": json.dumps(rec.extra, ensure_ascii=False, sort_keys=True),
+        }
+
+    @staticmethod
+    def _children(rec: InterventionRecord, iid: int) -> dict[type, list[dict[str, Any]]]:
+        out: dict[type, list[dict[str, Any]]] = {
+            AnswerRow: [
+                {"intervention_id": iid, "item_id": a.item_id, "value_json": json.dumps(a.value, ensure_ascii=False), "said": a.said, "answered_at": a.answered_at}
+                for a in rec.answers
+            ],
+            FiredSignalRow: [
+                {"intervention_id": iid, "signal_id": f.id, "label": f.label, "category": f.category, "points": f.points, "evidence": f.evidence, "reason": f.reason}
+                for f in rec.signals
+            ],
+            DecisionRow: [],
+            AcknowledgementRow: [],
+        }
+        if rec.decision:
+            d = rec.decision
+            out[DecisionRow].append(
+                {
+                    "intervention_id": iid, "decision": d.decision, "label": d.label, "decision_group": d.group,
+                    "decided_by": d.decided_by, "decided_at": d.decided_at, "amount_protected_fen": d.amount_protected_fen,
+                    "police_ref": d.police_ref, "police_called_at": d.police_called_at, "supervisor_id": d.supervisor_id,
+                    "supervisor_reason": d.supervisor_reason, "note": d.note,
+                }
+            )
+        if rec.acknowledgement:
+            a = rec.acknowledgement
+            out[AcknowledgementRow].append({"intervention_id": iid, **a.model_dump()})
+        return out
+
+    def save_intervention(self, rec: InterventionRecord, *, draft_id: str | None = None) -> InterventionRecord:
+        """Write a whole intervention in one transaction and close its draft.
+
+        Either everything (inputs, answers, signals, decision, acknowledgement) is saved or
+        nothing is.
+        """
+        with self.session() as s:
+            row = InterventionRow(**self._row_dict(rec))
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            for table, rows in self._children(rec, row.id).items():
+                for values in rows:
+                    s.add(table(**values))
+            if draft_id:
+                draft = s.get(DraftRow, draft_id)
+                if draft is not None:
+                    draft.status, draft.intervention_uid, draft.updated_at = "closed", rec.uid, utcnow()
+                    s.add(draft)
+            s.commit()
+        return rec
+
+    def bulk_insert(self, records: Iterable[InterventionRecord], *, batch: int = 20_000) -> int:
+        """Insert many records fast with Core ``insert`` (for demo data and imports).
+
+        ORM ``add_all`` costs ~73 µs a row; Core executemany with explicit ids is ~10x faster.
+        """
+        count = 0
+        with self.engine.begin() as conn:
+            next_id = (conn.execute(select(func.max(InterventionRow.id))).scalar() or 0) + 1
+            buf: list[InterventionRecord] = []
+
+            def flush() -> None:
+                nonlocal next_id
+                if not buf:
+                    return
+                rows: list[dict[str, Any]] = []
+                kids: dict[type, list[dict[str, Any]]] = {AnswerRow: [], FiredSignalRow: [], DecisionRow: [], AcknowledgementRow: []}
+                for rec in buf:
+                    rows.append({"id": next_id, **self._row_dict(rec)})
+                    for table, values in self._children(rec, next_id).items():
+                        kids[table].extend(values)
+                    next_id += 1
+                conn.execute(insert(InterventionRow.__table__), rows)  # type: ignore[attr-defined]
+                for table, values in kids.items():
+                    if values:
+                        conn.execute(insert(table.__table__), values)  # type: ignore[attr-defined]
+                buf.clear()
+
+            for rec in records:
+                buf.append(rec)
+                count += 1
+                if len(buf) >= batch:
+                    flush()
+            flush()
+        return count
+
+    def get(self, uid: str) -> InterventionRecord | None:
+        """The full record, as it was saved."""
+        with self.session() as s:
+            row = s.exec(select(InterventionRow).where(InterventionRow.uid == uid)).first()
+            if row is None:
+                return None
+            return self._record(s, row)
+
+    def _record(self, s: Session, row: InterventionRow) -> InterventionRecord:
+        iid = row.id
+        answers = s.exec(select(AnswerRow).where(AnswerRow.intervention_id == iid).order_by(col(AnswerRow.id))).all()
+        signals = s.exec(select(FiredSignalRow).where(FiredSignalRow.intervention_id == iid).order_by(col(FiredSignalRow.id))).all()
+        d = s.get(DecisionRow, iid)
+        a = s.get(AcknowledgementRow, iid)
+        ids = [x for x in row.typology_ids.split(",") if x]
+        labels = row.typology_labels.split(_SEP) if row.typology_labels else []
+        return InterventionRecord(
+            uid=row.uid,
+            channel=row.channel,  # type: ignore[arg-type]
+            status=row.status,  # type: ignore[arg-type]
+            started_at=row.started_at,
+            closed_at=row.closed_at,
+            branch_code=row.branch_code,
+            staff_id=row.staff_id,
+            staff_role=row.staff_role,
+            machine_id=row.machine_id,
+            amount_fen=row.amount_fen,
+            customer_age=row.customer_age,
+            customer_sex=row.customer_sex,
+            customer_ref=row.customer_ref,
+            customer_name_masked=row.customer_name_masked,
+            payee_name_masked=row.payee_name_masked,
+            payee_account_masked=row.payee_account_masked,
+            payee_ref=row.payee_ref,
+            purpose_text=row.purpose_text,
+            previous_purposes=tuple(json.loads(row.previous_purposes)),
+            payee_relation_text=row.payee_relation_text,
+            notes_text=row.notes_text,
+            observations=tuple(x for x in row.observations.split(",") if x),
+            answers=tuple(
+                AnswerRecord(item_id=x.item_id, value=json.loads(x.value_json), said=x.said, answered_at=x.answered_at) for x in answers
+            ),
+            score=row.score,
+            level=row.level,  # type: ignore[arg-type]
+            rules_version=row.rules_version,
+            signals=tuple(
+                FiredSignal(id=x.signal_id, label=x.label, category=x.category, points=x.points, evidence=x.evidence, reason=x.reason)
+                for x in signals
+            ),
+            typologies=tuple(TypologyRef(id=i, label=lb) for i, lb in zip(ids, labels, strict=False)),
+            decision=DecisionRecord(
+                decision=d.decision, label=d.label, group=d.decision_group, decided_by=d.decided_by, decided_at=d.decided_at,
+                amount_protected_fen=d.amount_protected_fen, police_ref=d.police_ref, police_called_at=d.police_called_at,
+                supervisor_id=d.supervisor_id, supervisor_reason=d.supervisor_reason, note=d.note,
+            )
+            if d
+            else None,
+            acknowledgement=AcknowledgementRecord(
+                method=a.method, notice_serial=a.notice_serial, notice_version=a.notice_version,  # type: ignore[arg-type]
+                notice_text_hash=a.notice_text_hash, signer_masked=a.signer_masked, witness_staff_id=a.witness_staff_id,
+                at=a.at, supervisor_id=a.supervisor_id, reason=a.reason,
+            )
+            if a
+            else None,
+            handoff_from_uid=row.handoff_from_uid,
+            corrects_uid=row.corrects_uid,
+            correction_reason=row.correction_reason,
+            step_seconds=json.loads(row.step_seconds),
+            extra=json.loads(row.extra_json),
+        )
+
+    def stored_hash(self, uid: str) -> str | None:
+        """The hash written with the record (to verify a paper notice or an export)."""
+        with self.session() as s:
+            return s.exec(select(InterventionRow.record_hash).where(InterventionRow.uid == uid)).first()
+
+    def summaries(
+        self,
+        *,
+        local_day: date | str | None = None,
+        local_month: str | None = None,
+        staff_id: str | None = None,
+        channel: str | None = None,
+        uids: Iterable[str] | None = None,
+        limit: int | None = None,
+    ) -> list[InterventionSummary]:
+        """List interventions (newest first) for a local day or month, a teller, a channel."""
+        stmt = select(InterventionRow, DecisionRow).join(DecisionRow, isouter=True)
+        if local_day is not None:
+            stmt = stmt.where(InterventionRow.local_day == str(local_day))
+        if local_month is not None:
+            stmt = stmt.where(InterventionRow.local_month == local_month)
+        if staff_id is not None:
+            stmt = stmt.where(InterventionRow.staff_id == staff_id)
+        if channel is not None:
+            stmt = stmt.where(InterventionRow.channel == channel)
+        if uids is not None:
+            stmt = stmt.where(col(InterventionRow.uid).in_(list(uids)))
+        stmt = stmt.order_by(col(InterventionRow.closed_at).desc(), col(InterventionRow.id).desc())
+        if limit:
+            stmt = stmt.limit(limit)
+        with self.session() as s:
+            return [self._summary(r, d) for r, d in s.exec(stmt).all()]
+
+    @staticmethod
+    def _summary(r: InterventionRow, d: DecisionRow | None) -> InterventionSummary:
+        return InterventionSummary(
+            uid=r.uid, closed_at=r.closed_at, local_day=r.local_day, channel=r.channel, status=r.status,  # type: ignore[arg-type]
+            staff_id=r.staff_id, machine_id=r.machine_id, customer_name_masked=r.customer_name_masked,
+            customer_age=r.customer_age, amount_fen=r.amount_fen, score=r.score, level=r.level,  # type: ignore[arg-type]
+            typology_labels=r.typology_labels, decision=d.decision if d else None, decision_label=d.label if d else None,
+            decision_group=d.decision_group if d else None, amount_protected_fen=d.amount_protected_fen if d else 0,
+        )
+
+    def pending_handoffs(self) -> list[InterventionSummary]:
+        """Lobby cases brought to the counter that no counter case has continued yet."""
+        continued = select(InterventionRow.handoff_from_uid).where(col(InterventionRow.handoff_from_uid).is_not(None))
+        stmt = (
+            select(InterventionRow, DecisionRow)
+            .join(DecisionRow)
+            .where(DecisionRow.decision_group == "handoff", col(InterventionRow.uid).not_in(continued))
+            .order_by(col(InterventionRow.closed_at))
+        )
+        with self.session() as s:
+            return [self._summary(r, d) for r, d in s.exec(stmt).all()]
+
+    def corrections_of(self, uid: str) -> list[InterventionSummary]:
+        stmt = select(InterventionRow, DecisionRow).join(DecisionRow, isouter=True).where(InterventionRow.corrects_uid == uid)
+        with self.session() as s:
+            return [self._summary(r, d) for r, d in s.exec(stmt).all()]
+
+    # ------------------------------------------------------------ drafts
+    def save_draft(self, draft: Draft) -> None:
+        """Insert or overwrite a draft; called on every change, so a crash loses nothing."""
+        with self.session() as s:
+            row = s.get(DraftRow, draft.draft_id)
+            state = json.dumps(draft.state, ensure_ascii=False, default=str)
+            if row is None:
+                row = DraftRow(
+                    draft_id=draft.draft_id, channel=draft.channel, staff_id=draft.staff_id, status=draft.status,
+                    started_at=draft.started_at, updated_at=draft.updated_at, state_json=state, intervention_uid=draft.intervention_uid,
+                )
+            else:
+                row.status, row.updated_at, row.state_json = draft.status, draft.updated_at, state
+                row.intervention_uid = draft.intervention_uid
+            s.add(row)
+            s.commit()
+
+    def open_drafts(self, *, staff_id: str | None = None, channel: str | None = None) -> list[Draft]:
+        """Drafts left open (by a crash or a power cut), oldest first."""
+        stmt = select(DraftRow).where(DraftRow.status == "open")
+        if staff_id:
+            stmt = stmt.where(DraftRow.staff_id == staff_id)
+        if channel:
+            stmt = stmt.where(DraftRow.channel == channel)
+        with self.session() as s:
+            return [
+                Draft(
+                    draft_id=r.draft_id, channel=r.channel, staff_id=r.staff_id, status=r.status,  # type: ignore[arg-type]
+                    started_at=r.started_at, updated_at=r.updated_at, state=json.loads(r.state_json), intervention_uid=r.intervention_uid,
+                )
+                for r in s.exec(stmt.order_by(col(DraftRow.started_at))).all()
+            ]
+
+    def set_draft_status(self, draft_id: str, status: str) -> None:
+        with self.session() as s:
+            row = s.get(DraftRow, draft_id)
+            if row is not None:
+                row.status, row.updated_at = status, utcnow()
+                s.add(row)
+                s.commit()
+
+    # ------------------------------------------------------------ notice serials
+    def next_notice_serial(self, branch_code: str, *, draft_id: str | None = None, at: datetime | None = None) -> str:
+        """A new notice serial ``<branch>-<YYYYMMDD>-<nnnn>``, unique per branch and local day."""
+        moment = at or utcnow()
+        day = self.local_day(moment)
+        with self.session() as s:
+            for _ in range(5):
+                n = s.exec(select(func.count()).select_from(NoticeSerialRow).where(NoticeSerialRow.local_day == day)).one()
+                serial = f"{branch_code}-{day.replace('-', '')}-{n + 1:04d}"
+                if s.get(NoticeSerialRow, serial) is None:
+                    s.add(NoticeSerialRow(serial=serial, local_day=day, issued_at=moment, draft_id=draft_id))
+                    s.commit()
+                    return serial
+            raise RuntimeError("could not allocate a notice serial")

@@ -1,0 +1,160 @@
+"""SQLModel tables of the intervention log. No ``from __future__ import annotations`` here:
+SQLModel evaluates these annotations at class creation.
+
+Times are stored as aware UTC. Every intervention also carries its branch-local business day
+and month (``local_day``, ``local_month``), computed once when it is written, because grouping
+UTC timestamps by month puts 00:00–08:00 Beijing time on the 1st into the previous month.
+Closed interventions and their children are append-only (database triggers refuse UPDATE
+and DELETE); drafts are the only rows that change.
+"""
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import BigInteger
+from sqlmodel import Field, SQLModel
+
+
+class StaffRow(SQLModel, table=True):
+    __tablename__ = "staff"
+
+    staff_id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=40)
+    role: str = Field(max_length=16)
+    created_at: datetime
+
+
+class InterventionRow(SQLModel, table=True):
+    __tablename__ = "intervention"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True, max_length=32)
+    channel: str = Field(max_length=8)
+    status: str = Field(max_length=12)
+    started_at: datetime
+    closed_at: datetime
+    local_day: str = Field(index=True, max_length=10)
+    local_month: str = Field(index=True, max_length=7)
+    branch_code: str = Field(max_length=32)
+    staff_id: str = Field(index=True, max_length=32)
+    staff_role: str = Field(max_length=16)
+    machine_id: Optional[str] = Field(default=None, max_length=16)
+
+    amount_fen: int = Field(sa_type=BigInteger)
+    customer_age: Optional[int] = None
+    customer_sex: Optional[str] = Field(default=None, max_length=1)
+    customer_ref: Optional[str] = Field(default=None, index=True, max_length=32)
+    customer_name_masked: Optional[str] = Field(default=None, max_length=40)
+    payee_name_masked: Optional[str] = Field(default=None, max_length=40)
+    payee_account_masked: Optional[str] = Field(default=None, max_length=16)
+    payee_ref: Optional[str] = Field(default=None, index=True, max_length=32)
+
+    purpose_text: str = ""
+    previous_purposes: str = "[]"
+    payee_relation_text: str = ""
+    notes_text: str = ""
+    observations: str = ""
+    """Comma-separated observed signal ids."""
+
+    score: int
+    level: str = Field(max_length=8)
+    rules_version: str = Field(max_length=16)
+    signal_ids: str = ""
+    """Comma-separated fired signal ids (the ledger row's 信号 column without a join)."""
+    typology_ids: str = ""
+    typology_labels: str = ""
+    primary_typology: Optional[str] = Field(default=None, max_length=48)
+
+    handoff_from_uid: Optional[str] = Field(default=None, index=True, max_length=32)
+    corrects_uid: Optional[str] = Field(default=None, index=True, max_length=32)
+    correction_reason: Optional[str] = None
+    step_seconds: str = "{}"
+    duration_seconds: int = 0
+    record_hash: str = Field(max_length=64)
+    prev_hash: Optional[str] = Field(default=None, max_length=64)
+    """Reserved for the tamper-evident chain (hash of the previous record)."""
+    extra_json: str = "{}"
+
+
+class AnswerRow(SQLModel, table=True):
+    __tablename__ = "answer"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    intervention_id: int = Field(foreign_key="intervention.id", index=True)
+    item_id: str = Field(max_length=48)
+    value_json: str
+    said: str = ""
+    answered_at: datetime
+
+
+class FiredSignalRow(SQLModel, table=True):
+    __tablename__ = "fired_signal"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    intervention_id: int = Field(foreign_key="intervention.id", index=True)
+    signal_id: str = Field(index=True, max_length=48)
+    label: str
+    category: str = Field(max_length=16)
+    points: int
+    evidence: str = ""
+    reason: str = ""
+
+
+class DecisionRow(SQLModel, table=True):
+    __tablename__ = "decision"
+
+    intervention_id: int = Field(foreign_key="intervention.id", primary_key=True)
+    decision: str = Field(max_length=32)
+    label: str
+    decision_group: str = Field(index=True, max_length=16)
+    decided_by: str = Field(max_length=32)
+    decided_at: datetime
+    amount_protected_fen: int = Field(default=0, sa_type=BigInteger)
+    police_ref: Optional[str] = Field(default=None, max_length=64)
+    police_called_at: Optional[datetime] = None
+    supervisor_id: Optional[str] = Field(default=None, max_length=32)
+    supervisor_reason: Optional[str] = None
+    note: str = ""
+
+
+class AcknowledgementRow(SQLModel, table=True):
+    __tablename__ = "acknowledgement"
+
+    intervention_id: int = Field(foreign_key="intervention.id", primary_key=True)
+    method: str = Field(max_length=12)
+    notice_serial: str = Field(index=True, max_length=40)
+    notice_version: str = Field(max_length=32)
+    notice_text_hash: str = Field(max_length=64)
+    signer_masked: Optional[str] = Field(default=None, max_length=40)
+    witness_staff_id: str = Field(max_length=32)
+    at: datetime
+    supervisor_id: Optional[str] = Field(default=None, max_length=32)
+    reason: Optional[str] = None
+
+
+class DraftRow(SQLModel, table=True):
+    """An intervention in progress: rewritten on every change so a crash loses nothing."""
+
+    __tablename__ = "draft"
+
+    draft_id: str = Field(primary_key=True, max_length=32)
+    channel: str = Field(max_length=8)
+    staff_id: str = Field(index=True, max_length=32)
+    status: str = Field(index=True, max_length=12)
+    """open | closed | abandoned"""
+    started_at: datetime
+    updated_at: datetime
+    state_json: str
+    """The whole form state as JSON (the UI's own shape)."""
+    intervention_uid: Optional[str] = Field(default=None, max_length=32)
+
+
+class NoticeSerialRow(SQLModel, table=True):
+    """Issued notice serials, so each printed 告知书 has a unique number per branch and day."""
+
+    __tablename__ = "notice_serial"
+
+    serial: str = Field(primary_key=True, max_length=40)
+    local_day: str = Field(index=True, max_length=10)
+    issued_at: datetime
+    draft_id: Optional[str] = Field(default=None, max_length=32)
