@@ -26,7 +26,11 @@ class Failure(Exception):
         super().__init__(message)
 
     def report(self) -> str:
-        return self.message if self.message.startswith("teller-guard") or "\n" in self.message else f"teller-guard: error: {self.message}"
+        return (
+            self.message
+            if self.message.startswith("teller-guard") or "\n" in self.message
+            else f"teller-guard: error: {self.message}"
+        )
 
     @classmethod
     def from_input(cls, exc: InputError) -> Failure:

@@ -12,5 +12,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
 
     engine = make_engine(ctx.settings.db_url)
     migrate(engine)
-    print(f"database {engine.url.render_as_string(hide_password=True)} is at schema revision {current_revision(engine)}")
+    print(
+        f"database {engine.url.render_as_string(hide_password=True)} is at schema revision {current_revision(engine)}"
+    )
     return 0

@@ -39,6 +39,8 @@ class CaseState(BaseModel):
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
     draft_id: str = Field(default_factory=new_uid)
+    uid: str = Field(default_factory=new_uid)
+    """The uid the logged record will carry (printed on the notice before the case closes)."""
     channel: Channel = "counter"
     staff_id: str = ""
     staff_role: str = "teller"
@@ -86,7 +88,9 @@ class CaseState(BaseModel):
     def set_customer_name(self, name: str) -> None:
         self.customer_name_masked = mask_name(name)
 
-    def set_payee(self, name: str | None = None, account: str | None = None, secret: bytes | None = None) -> None:
+    def set_payee(
+        self, name: str | None = None, account: str | None = None, secret: bytes | None = None
+    ) -> None:
         """Keep the payee's name and account only masked (and the account as a keyed hash)."""
         if name is not None:
             self.payee_name_masked = mask_name(name)
@@ -99,7 +103,13 @@ class CaseState(BaseModel):
     def set_purpose_text(self, item_id: str, text: str) -> None:
         """Record what the customer said; if a stated purpose is replaced, keep the old one."""
         old = self.said.get(item_id, "").strip()
-        if old and text.strip() and old != text.strip() and not text.strip().startswith(old) and not old.startswith(text.strip()):
+        if (
+            old
+            and text.strip()
+            and old != text.strip()
+            and not text.strip().startswith(old)
+            and not old.startswith(text.strip())
+        ):
             self.purpose_history = [*self.purpose_history, old]
         self.said = {**self.said, item_id: text}
 
@@ -132,9 +142,15 @@ class CaseState(BaseModel):
         """
         texts = self.texts(rules)
         valid_items = {i.id for i in rules.checklist_for(self.channel).item}
-        answers = {k: v for k, v in self.answers.items() if k in valid_items and v is not None and v != ""}
+        answers = {
+            k: v for k, v in self.answers.items() if k in valid_items and v is not None and v != ""
+        }
         # Text items go to the engine through `texts`, not twice through answers.
-        answers = {k: v for k, v in answers.items() if not isinstance(v, str) or rules.item(self.channel, k).kind == "choice"}  # type: ignore[union-attr]
+        answers = {
+            k: v
+            for k, v in answers.items()
+            if not isinstance(v, str) or rules.item(self.channel, k).kind == "choice"
+        }  # type: ignore[union-attr]
         return AssessmentInput(
             channel=self.channel,
             amount=self.amount_yuan(),
@@ -161,9 +177,12 @@ class CaseState(BaseModel):
         """The record to log when the case closes (or is abandoned)."""
         now = closed_at or utcnow()
         answers = tuple(
-            AnswerRecord(item_id=k, value=v, said=self.said.get(k, ""), answered_at=now) for k, v in self.answers.items()
+            AnswerRecord(item_id=k, value=v, said=self.said.get(k, ""), answered_at=now)
+            for k, v in self.answers.items()
         ) + tuple(
-            AnswerRecord(item_id=k, value=None, said=s, answered_at=now) for k, s in self.said.items() if k not in self.answers and s
+            AnswerRecord(item_id=k, value=None, said=s, answered_at=now)
+            for k, s in self.said.items()
+            if k not in self.answers and s
         )
         texts = self.texts(rules)
         observed = tuple(sorted(s.id for s in assessment.signals if rules.signals[s.id].observable))
@@ -172,6 +191,7 @@ class CaseState(BaseModel):
         except InputError:
             amount_fen = 0
         return InterventionRecord(
+            uid=self.uid,
             channel=self.channel,
             status=status,  # type: ignore[arg-type]
             started_at=self.started_at,
@@ -206,3 +226,50 @@ class CaseState(BaseModel):
             correction_reason=self.correction_reason,
             step_seconds=dict(self.step_seconds),
         )
+
+
+# Lobby observations carry over to the counter item that asks the same thing.
+_HANDOFF_LOOKS = {
+    "nervous": "look_nervous",
+    "on_phone": "look_phone",
+    "reading_instructions": "look_notes",
+}
+
+
+def case_from_handoff(
+    rules: RuleSet, lobby: InterventionRecord, *, staff_id: str, staff_role: str = "teller"
+) -> CaseState:
+    """Open a counter case that continues a lobby case, so the customer is not asked twice.
+
+    The amount, the customer's age, what they said at the machine and what the lobby staff
+    saw (二看) are carried over; the counter's own questions are still asked where the lobby
+    did not cover them.
+    """
+    counter = rules.checklist_for("counter")
+    counter_items = {i.id for i in counter.item}
+    answers: dict[str, bool | str] = {}
+    for sid in lobby.observations:
+        item = _HANDOFF_LOOKS.get(sid)
+        if item in counter_items:
+            answers[item] = True
+    said: dict[str, str] = {}
+    lobby_said = " ".join(a.said for a in lobby.answers if a.said).strip()
+    if lobby.purpose_text or lobby_said:
+        said["purpose"] = lobby_said or lobby.purpose_text
+    amount = f"{lobby.amount_fen / 100:.2f}" if lobby.amount_fen else ""
+    return CaseState(
+        channel="counter",
+        staff_id=staff_id,
+        staff_role=staff_role,
+        amount=amount,
+        customer_age=lobby.customer_age,
+        customer_sex=lobby.customer_sex,
+        customer_ref=lobby.customer_ref,
+        customer_name_masked=lobby.customer_name_masked,
+        payee_name_masked=lobby.payee_name_masked,
+        payee_account_masked=lobby.payee_account_masked,
+        payee_ref=lobby.payee_ref,
+        answers=answers,
+        said=said,
+        handoff_from_uid=lobby.uid,
+    )

@@ -18,7 +18,18 @@ from teller_guard.core.models import AssessmentInput, CustomerFacts
 from teller_guard.core.money import parse_yuan
 from teller_guard.core.scoring import answers_from
 
-KEYS = {"channel", "amount", "customer", "purpose", "previous_purposes", "payee_relation", "notes", "observations", "answers", "date"}
+KEYS = {
+    "channel",
+    "amount",
+    "customer",
+    "purpose",
+    "previous_purposes",
+    "payee_relation",
+    "notes",
+    "observations",
+    "answers",
+    "date",
+}
 
 
 def loads(text: str) -> dict[str, Any]:
@@ -26,7 +37,9 @@ def loads(text: str) -> dict[str, Any]:
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise InputError("input", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+        raise InputError(
+            "input", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from None
     if not isinstance(data, dict):
         raise InputError("input", "must be one JSON object")
     return data
@@ -44,7 +57,7 @@ def _text(data: Mapping[str, Any], key: str) -> str:
 def customer_facts(raw: Any, on: date) -> CustomerFacts:
     """Age (and sex) from ``{"age": N}`` or ``{"id_number": "..."}``; the number is not kept."""
     if raw is None:
-        raise InputError("customer", "required: {\"age\": N} or {\"id_number\": \"...\"}")
+        raise InputError("customer", 'required: {"age": N} or {"id_number": "..."}')
     if not isinstance(raw, dict):
         raise InputError("customer", "must be an object with age or id_number")
     unknown = set(raw) - {"age", "id_number"}
@@ -52,13 +65,20 @@ def customer_facts(raw: Any, on: date) -> CustomerFacts:
         raise InputError(f"customer.{sorted(unknown)[0]}", "unknown key")
     if raw.get("id_number") not in (None, ""):
         if not isinstance(raw["id_number"], str):
-            raise InputError("customer.id_number", "must be a string (keep the leading digits and a final X)")
+            raise InputError(
+                "customer.id_number", "must be a string (keep the leading digits and a final X)"
+            )
         facts = parse_id_number(raw["id_number"], today=on)
         return CustomerFacts(age=age_on(facts.birth_date, on), sex=facts.sex)
     age = raw.get("age")
     if age is None:
         raise InputError("customer", "needs age or id_number")
-    if isinstance(age, bool) or not isinstance(age, int | Decimal) or age != int(age) or not 0 <= age <= 130:
+    if (
+        isinstance(age, bool)
+        or not isinstance(age, int | Decimal)
+        or age != int(age)
+        or not 0 <= age <= 130
+    ):
         raise InputError("customer.age", "must be a whole number of years from 0 to 130")
     return CustomerFacts(age=int(age))
 
@@ -74,7 +94,7 @@ def parse_input(data: Mapping[str, Any], today: date) -> AssessmentInput:
         raise InputError(unknown[0], f"unknown key (expected some of: {', '.join(sorted(KEYS))})")
     channel = data.get("channel")
     if channel not in ("counter", "atm"):
-        raise InputError("channel", f"must be \"counter\" or \"atm\" (got {channel!r})")
+        raise InputError("channel", f'must be "counter" or "atm" (got {channel!r})')
     if "amount" not in data:
         raise InputError("amount", "required (yuan)")
     amount = parse_yuan(data["amount"])

@@ -89,10 +89,18 @@ class Assessment(Frozen):
             "level": self.level,
             "level_label": self.level_label,
             "signals": [
-                {"id": s.id, "label": s.label, "points": s.points, "evidence": s.evidence, "reason": s.reason}
+                {
+                    "id": s.id,
+                    "label": s.label,
+                    "points": s.points,
+                    "evidence": s.evidence,
+                    "reason": s.reason,
+                }
                 for s in self.signals
             ],
-            "typologies": [{"id": t.id, "label": t.label, "auto_stop": t.auto_stop} for t in self.typologies],
+            "typologies": [
+                {"id": t.id, "label": t.label, "auto_stop": t.auto_stop} for t in self.typologies
+            ],
             "actions": list(self.actions),
             "rules_version": self.rules_version,
             "customer_age": self.customer_age,

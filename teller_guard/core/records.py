@@ -151,7 +151,44 @@ class InterventionRecord(Frozen):
 
     def canonical_json(self) -> str:
         """A stable serialisation (sorted keys, UTC ISO times) for hashing."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+
+    def case_hash(self) -> str:
+        """SHA-256 of what was assessed (inputs, answers, signals, score), without the decision,
+        the acknowledgement or any timing: printed on the notice before the case closes, and
+        recomputable from the logged record, so a paper copy can be matched to the log."""
+        data = self.model_dump(
+            mode="json",
+            include={
+                "uid",
+                "channel",
+                "started_at",
+                "branch_code",
+                "staff_id",
+                "machine_id",
+                "amount_fen",
+                "customer_age",
+                "customer_sex",
+                "customer_ref",
+                "customer_name_masked",
+                "payee_name_masked",
+                "payee_account_masked",
+                "purpose_text",
+                "previous_purposes",
+                "payee_relation_text",
+                "notes_text",
+                "score",
+                "level",
+                "rules_version",
+                "signals",
+                "typologies",
+            },
+        )
+        data["answers"] = sorted([a.item_id, a.value, a.said] for a in self.answers)
+        blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()
 
     def record_hash(self) -> str:
         """SHA-256 of the canonical record: printed (short) on the notice, checked by exports."""

@@ -31,7 +31,6 @@ from teller_guard.core.schema import (
     LexiconFile,
     NoticeFile,
     PolicyFile,
-    PurposeDef,
     SignalDef,
     SignalsFile,
     TypologiesFile,
@@ -113,7 +112,11 @@ def _key(loc: Iterable[int | str], data: Any) -> str:
     node = data
     for part in loc:
         if isinstance(part, int):
-            ident = node[part].get("id") if isinstance(node, list) and part < len(node) and isinstance(node[part], dict) else None
+            ident = (
+                node[part].get("id")
+                if isinstance(node, list) and part < len(node) and isinstance(node[part], dict)
+                else None
+            )
             out += f"[{part}]" + (f"({ident})" if ident else "")
         else:
             out += ("." if out else "") + str(part)
@@ -199,8 +202,19 @@ def load_rules(folder: str | Path) -> RuleSet:
     known = set(FILES) | {f"{CHECKLIST_DIR}/{p.name}" for p in cl_paths}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
-        if path.is_file() and rel not in known and not path.name.startswith(".") and path.suffix != ".md":
-            problems.append(RuleProblem(rel, "", "unexpected file in the rules folder (only the known TOML files are read)"))
+        if (
+            path.is_file()
+            and rel not in known
+            and not path.name.startswith(".")
+            and path.suffix != ".md"
+        ):
+            problems.append(
+                RuleProblem(
+                    rel,
+                    "",
+                    "unexpected file in the rules folder (only the known TOML files are read)",
+                )
+            )
 
     ruleset = _cross_check(root, parsed, checklists, problems)
     if problems or ruleset is None:
@@ -209,7 +223,10 @@ def load_rules(folder: str | Path) -> RuleSet:
 
 
 def _cross_check(
-    root: Path, parsed: dict[str, Any], checklists: dict[str, ChecklistFile], problems: list[RuleProblem]
+    root: Path,
+    parsed: dict[str, Any],
+    checklists: dict[str, ChecklistFile],
+    problems: list[RuleProblem],
 ) -> RuleSet | None:
     def bad(file: str, key: str, message: str) -> None:
         problems.append(RuleProblem(file, key, message))
@@ -234,7 +251,11 @@ def _cross_check(
             if s is None:
                 bad("signals.toml", "signal", f"required observation '{oid}' is missing")
             elif not s.observable:
-                bad("signals.toml", f"signal({oid}).observable", "must be true: tellers tick this directly")
+                bad(
+                    "signals.toml",
+                    f"signal({oid}).observable",
+                    "must be true: tellers tick this directly",
+                )
 
     concepts: dict[str, Concept] = {}
     if lex:
@@ -244,7 +265,9 @@ def _cross_check(
         for i, c in enumerate(lex.concept):
             parts = [re.escape(normalise(t)) for t in sorted(c.terms, key=len, reverse=True)]
             for j, pat in enumerate(c.patterns):
-                rx = _compile_pattern(pat, terms_of, "lexicon.toml", f"concept[{i}]({c.id}).patterns[{j}]", bad)
+                rx = _compile_pattern(
+                    pat, terms_of, "lexicon.toml", f"concept[{i}]({c.id}).patterns[{j}]", bad
+                )
                 if rx is not None:
                     parts.append(rx.pattern)
             if parts:
@@ -252,18 +275,25 @@ def _cross_check(
         for d in _dupes(p.id for p in lex.purpose):
             bad("lexicon.toml", f"purpose({d})", "duplicate id")
 
-    def compile_matcher(file: str, key: str, clauses: list[list[str]], neutralise: list[str], fields: Iterable[str]) -> Matcher:
+    def compile_matcher(
+        file: str, key: str, clauses: list[list[str]], neutralise: list[str], fields: Iterable[str]
+    ) -> Matcher:
         for ci, clause in enumerate(clauses):
             if not clause:
                 bad(file, f"{key}.match[{ci}]", "empty clause")
             for concept in clause:
                 if lex is not None and concept not in concept_defs:
-                    bad(file, f"{key}.match[{ci}]", f"unknown concept '{concept}' (not in lexicon.toml)")
+                    bad(
+                        file,
+                        f"{key}.match[{ci}]",
+                        f"unknown concept '{concept}' (not in lexicon.toml)",
+                    )
         terms_of = {c.id: c.terms for c in concept_defs.values()}
         rxs = [
             rx
             for j, pat in enumerate(neutralise)
-            if (rx := _compile_pattern(pat, terms_of, file, f"{key}.neutralise[{j}]", bad)) is not None
+            if (rx := _compile_pattern(pat, terms_of, file, f"{key}.neutralise[{j}]", bad))
+            is not None
         ]
         return Matcher(tuple(tuple(c) for c in clauses), tuple(rxs), tuple(fields))  # type: ignore[arg-type]
 
@@ -273,10 +303,19 @@ def _cross_check(
         for i, tr in enumerate(lex.text_rule):
             key = f"text_rule[{i}]({tr.signal})"
             need_signal("lexicon.toml", f"{key}.signal", tr.signal)
-            text_rules.append((tr.signal, compile_matcher("lexicon.toml", key, tr.match, tr.neutralise, tr.fields)))
+            text_rules.append(
+                (
+                    tr.signal,
+                    compile_matcher("lexicon.toml", key, tr.match, tr.neutralise, tr.fields),
+                )
+            )
         for p in lex.purpose:
             terms = sorted((normalise(t) for t in p.terms), key=len, reverse=True)
-            purposes.append(PurposeCategory(p.id, p.label, re.compile("|".join(map(re.escape, terms))), p.typical_max_yuan))
+            purposes.append(
+                PurposeCategory(
+                    p.id, p.label, re.compile("|".join(map(re.escape, terms))), p.typical_max_yuan
+                )
+            )
 
     typology_matchers: list[tuple[str, Matcher]] = []
     if typ_file:
@@ -286,7 +325,16 @@ def _cross_check(
             key = f"typology[{i}]({t.id})"
             need_signal("typologies.toml", f"{key}.signal", t.signal)
             typology_matchers.append(
-                (t.id, compile_matcher("typologies.toml", key, t.match, t.neutralise, ("purpose", "payee_relation", "notes")))
+                (
+                    t.id,
+                    compile_matcher(
+                        "typologies.toml",
+                        key,
+                        t.match,
+                        t.neutralise,
+                        ("purpose", "payee_relation", "notes"),
+                    ),
+                )
             )
 
     if policy:
@@ -295,7 +343,11 @@ def _cross_check(
     channels: dict[str, str] = {}
     for rel, cl in checklists.items():
         if cl.channel in channels:
-            bad(rel, "channel", f"channel '{cl.channel}' already has a checklist ({channels[cl.channel]})")
+            bad(
+                rel,
+                "channel",
+                f"channel '{cl.channel}' already has a checklist ({channels[cl.channel]})",
+            )
         channels.setdefault(cl.channel, rel)
         for d in _dupes(i.id for i in cl.item):
             bad(rel, f"item({d})", "duplicate id")
@@ -304,14 +356,22 @@ def _cross_check(
             for sid in (*item.raises_on_yes, *item.raises_on_no):
                 need_signal(rel, key, sid)
             if item.text_field and not (item.kind == "text" or item.free_text):
-                bad(rel, f"{key}.text_field", "only text items or items with free_text feed the engine's text")
+                bad(
+                    rel,
+                    f"{key}.text_field",
+                    "only text items or items with free_text feed the engine's text",
+                )
             for d in _dupes(o.id for o in item.options):
                 bad(rel, f"{key}.options({d})", "duplicate option id")
             for j, opt in enumerate(item.options):
                 for sid in opt.raises:
                     need_signal(rel, f"{key}.options[{j}]({opt.id}).raises", sid)
                 if opt.typology and typ_file is not None and opt.typology not in typologies:
-                    bad(rel, f"{key}.options[{j}]({opt.id}).typology", f"unknown typology '{opt.typology}'")
+                    bad(
+                        rel,
+                        f"{key}.options[{j}]({opt.id}).typology",
+                        f"unknown typology '{opt.typology}'",
+                    )
     for ch in ("counter", "atm"):
         if checklists and ch not in channels:
             bad(CHECKLIST_DIR, "", f"no checklist for channel '{ch}'")
@@ -321,7 +381,13 @@ def _cross_check(
         for d in _dupes(m.id for m in branch.machines):
             bad("branch.toml", f"machines({d})", "duplicate machine id")
 
-    if problems or None in parsed.values() or len(parsed) != len(FILES) or policy is None or lex is None:
+    if (
+        problems
+        or None in parsed.values()
+        or len(parsed) != len(FILES)
+        or policy is None
+        or lex is None
+    ):
         return None
     return RuleSet(
         folder=root,
@@ -342,10 +408,16 @@ def _cross_check(
     )
 
 
-def _compile_pattern(pat: str, terms_of: dict[str, list[str]], file: str, key: str, bad: Any) -> re.Pattern[str] | None:
+def _compile_pattern(
+    pat: str, terms_of: dict[str, list[str]], file: str, key: str, bad: Any
+) -> re.Pattern[str] | None:
     missing = [m for m in PLACEHOLDER_RE.findall(pat) if m not in terms_of or not terms_of[m]]
     if missing:
-        bad(file, key, f"refers to unknown concept(s) or concepts without terms: {', '.join(missing)}")
+        bad(
+            file,
+            key,
+            f"refers to unknown concept(s) or concepts without terms: {', '.join(missing)}",
+        )
         return None
     try:
         return re.compile(expand(pat, terms_of))
@@ -354,10 +426,16 @@ def _compile_pattern(pat: str, terms_of: dict[str, list[str]], file: str, key: s
         return None
 
 
-def _check_policy(policy: PolicyFile, signals: dict[str, SignalDef], need_signal: Any, bad: Any) -> None:
+def _check_policy(
+    policy: PolicyFile, signals: dict[str, SignalDef], need_signal: Any, bad: Any
+) -> None:
     ids = [lv.id for lv in policy.level]
     if ids != list(LEVELS):
-        bad("policy.toml", "level", f"levels must be exactly {', '.join(LEVELS)} in that order (got {', '.join(ids)})")
+        bad(
+            "policy.toml",
+            "level",
+            f"levels must be exactly {', '.join(LEVELS)} in that order (got {', '.join(ids)})",
+        )
     scores = [lv.min_score for lv in policy.level]
     if scores and scores[0] != 0:
         bad("policy.toml", "level[0].min_score", "the lowest level must start at 0")
@@ -371,8 +449,14 @@ def _check_policy(policy: PolicyFile, signals: dict[str, SignalDef], need_signal
         if any(b <= a for a, b in zip(values, values[1:], strict=False)):
             bad("policy.toml", name, f"{threshold} must increase strictly from band to band")
         weights = [signals[b.signal].weight for b in items if b.signal in signals]
-        if len(weights) == len(items) and any(b < a for a, b in zip(weights, weights[1:], strict=False)):
-            bad("policy.toml", name, "a higher band must not weigh less than a lower one (the score must never drop as it grows)")
+        if len(weights) == len(items) and any(
+            b < a for a, b in zip(weights, weights[1:], strict=False)
+        ):
+            bad(
+                "policy.toml",
+                name,
+                "a higher band must not weigh less than a lower one (the score must never drop as it grows)",
+            )
 
     bands("age_band", policy.age_band, "min_age")
     bands("amount_band", policy.amount_band, "min_yuan")

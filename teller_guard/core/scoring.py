@@ -70,7 +70,9 @@ def _answers(rules: RuleSet, inp: AssessmentInput, fired: _Fired, asserted: dict
             opt = next((o for o in item.options if o.id == value), None)
             if opt is None:
                 choices = ", ".join(o.id for o in item.options)
-                raise InputError(f"answers.{item_id}", f"unknown option {value!r} (expected one of: {choices})")
+                raise InputError(
+                    f"answers.{item_id}", f"unknown option {value!r} (expected one of: {choices})"
+                )
             evidence = f"{item.step}：{opt.label}"
             for sid in opt.raises:
                 fired.add(sid, evidence)
@@ -119,7 +121,10 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
     observable = rules.observable
     for obs in sorted(inp.observations):
         if obs not in observable:
-            raise InputError("observations", f"unknown observation {obs!r} (expected one of: {', '.join(sorted(observable))})")
+            raise InputError(
+                "observations",
+                f"unknown observation {obs!r} (expected one of: {', '.join(sorted(observable))})",
+            )
         fired.add(obs, "柜员观察" if inp.channel == "counter" else "现场观察")
 
     age = inp.customer.age
@@ -127,9 +132,13 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
         band = next((b for b in reversed(rules.policy.age_band) if age >= b.min_age), None)
         if band:
             fired.add(band.signal, f"{age} 岁（{band.label}）")
-    amount_band = next((b for b in reversed(rules.policy.amount_band) if inp.amount >= b.min_yuan), None)
+    amount_band = next(
+        (b for b in reversed(rules.policy.amount_band) if inp.amount >= b.min_yuan), None
+    )
     if amount_band:
-        fired.add(amount_band.signal, f"{format_yuan(yuan_to_fen(inp.amount))}（{amount_band.label}）")
+        fired.add(
+            amount_band.signal, f"{format_yuan(yuan_to_fen(inp.amount))}（{amount_band.label}）"
+        )
 
     asserted: dict[str, str] = {}
     _answers(rules, inp, fired, asserted)
@@ -149,14 +158,27 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
     for tid, evidence in found.items():
         t = rules.typologies[tid]
         fired.add(t.signal, evidence)
-        typologies.append(SuspectedTypology(id=t.id, label=t.label, auto_stop=t.auto_stop, description=t.description, script=tuple(t.script), evidence=evidence))
-    typologies.sort(key=lambda t: (not t.auto_stop, -rules.signals[rules.typologies[t.id].signal].weight))
+        typologies.append(
+            SuspectedTypology(
+                id=t.id,
+                label=t.label,
+                auto_stop=t.auto_stop,
+                description=t.description,
+                script=tuple(t.script),
+                evidence=evidence,
+            )
+        )
+    typologies.sort(
+        key=lambda t: (not t.auto_stop, -rules.signals[rules.typologies[t.id].signal].weight)
+    )
 
     signals = fired.build()
     return _conclude(rules, signals, typologies, age)
 
 
-def _conclude(rules: RuleSet, signals: list[FiredSignal], typologies: list[SuspectedTypology], age: int | None) -> Assessment:
+def _conclude(
+    rules: RuleSet, signals: list[FiredSignal], typologies: list[SuspectedTypology], age: int | None
+) -> Assessment:
     score = min(100, sum(s.points for s in signals))
     level = "low"
     for lv in rules.policy.level:

@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 
 from teller_guard.core.schema import PLACEHOLDER_RE, TextField
 
-FIELD_LABELS: dict[str, str] = {"purpose": "用途", "payee_relation": "收款人关系", "notes": "客户陈述"}
+FIELD_LABELS: dict[str, str] = {
+    "purpose": "用途",
+    "payee_relation": "收款人关系",
+    "notes": "客户陈述",
+}
 _CLAUSE_BREAK = set("，。,.;；!！?？、\n：:")
 
 
@@ -85,10 +89,16 @@ class TextScan:
     _cache: dict[tuple[object, ...], tuple[str, str] | None] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, texts: Mapping[str, str], concepts: Mapping[str, Concept], negation: Negation) -> TextScan:
-        return cls({k: normalise(v) for k, v in texts.items() if v and v.strip()}, concepts, negation)
+    def of(
+        cls, texts: Mapping[str, str], concepts: Mapping[str, Concept], negation: Negation
+    ) -> TextScan:
+        return cls(
+            {k: normalise(v) for k, v in texts.items() if v and v.strip()}, concepts, negation
+        )
 
-    def _find(self, concept: str, fld: str, neutralise: tuple[re.Pattern[str], ...]) -> tuple[str, str] | None:
+    def _find(
+        self, concept: str, fld: str, neutralise: tuple[re.Pattern[str], ...]
+    ) -> tuple[str, str] | None:
         key = (concept, fld, neutralise)
         if key in self._cache:
             return self._cache[key]
@@ -115,7 +125,10 @@ class TextScan:
             for clause in matcher.clauses:
                 hits: list[tuple[str, str]] = []
                 for concept in clause:
-                    hit = next((h for f in scope if (h := self._find(concept, f, matcher.neutralise))), None)
+                    hit = next(
+                        (h for f in scope if (h := self._find(concept, f, matcher.neutralise))),
+                        None,
+                    )
                     if hit is None:
                         break
                     if hit not in hits:

@@ -76,7 +76,14 @@ class Repository:
         with self.session() as s:
             row = s.get(StaffRow, staff.staff_id)
             if row is None:
-                s.add(StaffRow(staff_id=staff.staff_id, name=staff.name, role=staff.role, created_at=utcnow()))
+                s.add(
+                    StaffRow(
+                        staff_id=staff.staff_id,
+                        name=staff.name,
+                        role=staff.role,
+                        created_at=utcnow(),
+                    )
+                )
             else:
                 row.name, row.role = staff.name, staff.role
                 s.add(row)
@@ -140,11 +147,25 @@ class Repository:
     def _children(rec: InterventionRecord, iid: int) -> dict[type, list[dict[str, Any]]]:
         out: dict[type, list[dict[str, Any]]] = {
             AnswerRow: [
-                {"intervention_id": iid, "item_id": a.item_id, "value_json": json.dumps(a.value, ensure_ascii=False), "said": a.said, "answered_at": a.answered_at}
+                {
+                    "intervention_id": iid,
+                    "item_id": a.item_id,
+                    "value_json": json.dumps(a.value, ensure_ascii=False),
+                    "said": a.said,
+                    "answered_at": a.answered_at,
+                }
                 for a in rec.answers
             ],
             FiredSignalRow: [
-                {"intervention_id": iid, "signal_id": f.id, "label": f.label, "category": f.category, "points": f.points, "evidence": f.evidence, "reason": f.reason}
+                {
+                    "intervention_id": iid,
+                    "signal_id": f.id,
+                    "label": f.label,
+                    "category": f.category,
+                    "points": f.points,
+                    "evidence": f.evidence,
+                    "reason": f.reason,
+                }
                 for f in rec.signals
             ],
             DecisionRow: [],
@@ -154,10 +175,18 @@ class Repository:
             d = rec.decision
             out[DecisionRow].append(
                 {
-                    "intervention_id": iid, "decision": d.decision, "label": d.label, "decision_group": d.group,
-                    "decided_by": d.decided_by, "decided_at": d.decided_at, "amount_protected_fen": d.amount_protected_fen,
-                    "police_ref": d.police_ref, "police_called_at": d.police_called_at, "supervisor_id": d.supervisor_id,
-                    "supervisor_reason": d.supervisor_reason, "note": d.note,
+                    "intervention_id": iid,
+                    "decision": d.decision,
+                    "label": d.label,
+                    "decision_group": d.group,
+                    "decided_by": d.decided_by,
+                    "decided_at": d.decided_at,
+                    "amount_protected_fen": d.amount_protected_fen,
+                    "police_ref": d.police_ref,
+                    "police_called_at": d.police_called_at,
+                    "supervisor_id": d.supervisor_id,
+                    "supervisor_reason": d.supervisor_reason,
+                    "note": d.note,
                 }
             )
         if rec.acknowledgement:
@@ -165,7 +194,9 @@ class Repository:
             out[AcknowledgementRow].append({"intervention_id": iid, **a.model_dump()})
         return out
 
-    def save_intervention(self, rec: InterventionRecord, *, draft_id: str | None = None) -> InterventionRecord:
+    def save_intervention(
+        self, rec: InterventionRecord, *, draft_id: str | None = None
+    ) -> InterventionRecord:
         """Write a whole intervention in one transaction and close its draft.
 
         Either everything (inputs, answers, signals, decision, acknowledgement) is saved or
@@ -182,7 +213,11 @@ class Repository:
             if draft_id:
                 draft = s.get(DraftRow, draft_id)
                 if draft is not None:
-                    draft.status, draft.intervention_uid, draft.updated_at = "closed", rec.uid, utcnow()
+                    draft.status, draft.intervention_uid, draft.updated_at = (
+                        "closed",
+                        rec.uid,
+                        utcnow(),
+                    )
                     s.add(draft)
             s.commit()
         return rec
@@ -202,7 +237,12 @@ class Repository:
                 if not buf:
                     return
                 rows: list[dict[str, Any]] = []
-                kids: dict[type, list[dict[str, Any]]] = {AnswerRow: [], FiredSignalRow: [], DecisionRow: [], AcknowledgementRow: []}
+                kids: dict[type, list[dict[str, Any]]] = {
+                    AnswerRow: [],
+                    FiredSignalRow: [],
+                    DecisionRow: [],
+                    AcknowledgementRow: [],
+                }
                 for rec in buf:
                     rows.append({"id": next_id, **self._row_dict(rec)})
                     for table, values in self._children(rec, next_id).items():
@@ -232,8 +272,14 @@ class Repository:
 
     def _record(self, s: Session, row: InterventionRow) -> InterventionRecord:
         iid = row.id
-        answers = s.exec(select(AnswerRow).where(AnswerRow.intervention_id == iid).order_by(col(AnswerRow.id))).all()
-        signals = s.exec(select(FiredSignalRow).where(FiredSignalRow.intervention_id == iid).order_by(col(FiredSignalRow.id))).all()
+        answers = s.exec(
+            select(AnswerRow).where(AnswerRow.intervention_id == iid).order_by(col(AnswerRow.id))
+        ).all()
+        signals = s.exec(
+            select(FiredSignalRow)
+            .where(FiredSignalRow.intervention_id == iid)
+            .order_by(col(FiredSignalRow.id))
+        ).all()
         d = s.get(DecisionRow, iid)
         a = s.get(AcknowledgementRow, iid)
         ids = [x for x in row.typology_ids.split(",") if x]
@@ -262,27 +308,56 @@ class Repository:
             notes_text=row.notes_text,
             observations=tuple(x for x in row.observations.split(",") if x),
             answers=tuple(
-                AnswerRecord(item_id=x.item_id, value=json.loads(x.value_json), said=x.said, answered_at=x.answered_at) for x in answers
+                AnswerRecord(
+                    item_id=x.item_id,
+                    value=json.loads(x.value_json),
+                    said=x.said,
+                    answered_at=x.answered_at,
+                )
+                for x in answers
             ),
             score=row.score,
             level=row.level,  # type: ignore[arg-type]
             rules_version=row.rules_version,
             signals=tuple(
-                FiredSignal(id=x.signal_id, label=x.label, category=x.category, points=x.points, evidence=x.evidence, reason=x.reason)
+                FiredSignal(
+                    id=x.signal_id,
+                    label=x.label,
+                    category=x.category,
+                    points=x.points,
+                    evidence=x.evidence,
+                    reason=x.reason,
+                )
                 for x in signals
             ),
-            typologies=tuple(TypologyRef(id=i, label=lb) for i, lb in zip(ids, labels, strict=False)),
+            typologies=tuple(
+                TypologyRef(id=i, label=lb) for i, lb in zip(ids, labels, strict=False)
+            ),
             decision=DecisionRecord(
-                decision=d.decision, label=d.label, group=d.decision_group, decided_by=d.decided_by, decided_at=d.decided_at,
-                amount_protected_fen=d.amount_protected_fen, police_ref=d.police_ref, police_called_at=d.police_called_at,
-                supervisor_id=d.supervisor_id, supervisor_reason=d.supervisor_reason, note=d.note,
+                decision=d.decision,
+                label=d.label,
+                group=d.decision_group,
+                decided_by=d.decided_by,
+                decided_at=d.decided_at,
+                amount_protected_fen=d.amount_protected_fen,
+                police_ref=d.police_ref,
+                police_called_at=d.police_called_at,
+                supervisor_id=d.supervisor_id,
+                supervisor_reason=d.supervisor_reason,
+                note=d.note,
             )
             if d
             else None,
             acknowledgement=AcknowledgementRecord(
-                method=a.method, notice_serial=a.notice_serial, notice_version=a.notice_version,  # type: ignore[arg-type]
-                notice_text_hash=a.notice_text_hash, signer_masked=a.signer_masked, witness_staff_id=a.witness_staff_id,
-                at=a.at, supervisor_id=a.supervisor_id, reason=a.reason,
+                method=a.method,
+                notice_serial=a.notice_serial,
+                notice_version=a.notice_version,  # type: ignore[arg-type]
+                notice_text_hash=a.notice_text_hash,
+                signer_masked=a.signer_masked,
+                witness_staff_id=a.witness_staff_id,
+                at=a.at,
+                supervisor_id=a.supervisor_id,
+                reason=a.reason,
             )
             if a
             else None,
@@ -296,7 +371,9 @@ class Repository:
     def stored_hash(self, uid: str) -> str | None:
         """The hash written with the record (to verify a paper notice or an export)."""
         with self.session() as s:
-            return s.exec(select(InterventionRow.record_hash).where(InterventionRow.uid == uid)).first()
+            return s.exec(
+                select(InterventionRow.record_hash).where(InterventionRow.uid == uid)
+            ).first()
 
     def summaries(
         self,
@@ -329,27 +406,47 @@ class Repository:
     @staticmethod
     def _summary(r: InterventionRow, d: DecisionRow | None) -> InterventionSummary:
         return InterventionSummary(
-            uid=r.uid, closed_at=r.closed_at, local_day=r.local_day, channel=r.channel, status=r.status,  # type: ignore[arg-type]
-            staff_id=r.staff_id, machine_id=r.machine_id, customer_name_masked=r.customer_name_masked,
-            customer_age=r.customer_age, amount_fen=r.amount_fen, score=r.score, level=r.level,  # type: ignore[arg-type]
-            typology_labels=r.typology_labels, decision=d.decision if d else None, decision_label=d.label if d else None,
-            decision_group=d.decision_group if d else None, amount_protected_fen=d.amount_protected_fen if d else 0,
+            uid=r.uid,
+            closed_at=r.closed_at,
+            local_day=r.local_day,
+            channel=r.channel,
+            status=r.status,  # type: ignore[arg-type]
+            staff_id=r.staff_id,
+            machine_id=r.machine_id,
+            customer_name_masked=r.customer_name_masked,
+            customer_age=r.customer_age,
+            amount_fen=r.amount_fen,
+            score=r.score,
+            level=r.level,  # type: ignore[arg-type]
+            typology_labels=r.typology_labels,
+            decision=d.decision if d else None,
+            decision_label=d.label if d else None,
+            decision_group=d.decision_group if d else None,
+            amount_protected_fen=d.amount_protected_fen if d else 0,
         )
 
     def pending_handoffs(self) -> list[InterventionSummary]:
         """Lobby cases brought to the counter that no counter case has continued yet."""
-        continued = select(InterventionRow.handoff_from_uid).where(col(InterventionRow.handoff_from_uid).is_not(None))
+        continued = select(InterventionRow.handoff_from_uid).where(
+            col(InterventionRow.handoff_from_uid).is_not(None)
+        )
         stmt = (
             select(InterventionRow, DecisionRow)
             .join(DecisionRow)
-            .where(DecisionRow.decision_group == "handoff", col(InterventionRow.uid).not_in(continued))
+            .where(
+                DecisionRow.decision_group == "handoff", col(InterventionRow.uid).not_in(continued)
+            )
             .order_by(col(InterventionRow.closed_at))
         )
         with self.session() as s:
             return [self._summary(r, d) for r, d in s.exec(stmt).all()]
 
     def corrections_of(self, uid: str) -> list[InterventionSummary]:
-        stmt = select(InterventionRow, DecisionRow).join(DecisionRow, isouter=True).where(InterventionRow.corrects_uid == uid)
+        stmt = (
+            select(InterventionRow, DecisionRow)
+            .join(DecisionRow, isouter=True)
+            .where(InterventionRow.corrects_uid == uid)
+        )
         with self.session() as s:
             return [self._summary(r, d) for r, d in s.exec(stmt).all()]
 
@@ -361,8 +458,14 @@ class Repository:
             state = json.dumps(draft.state, ensure_ascii=False, default=str)
             if row is None:
                 row = DraftRow(
-                    draft_id=draft.draft_id, channel=draft.channel, staff_id=draft.staff_id, status=draft.status,
-                    started_at=draft.started_at, updated_at=draft.updated_at, state_json=state, intervention_uid=draft.intervention_uid,
+                    draft_id=draft.draft_id,
+                    channel=draft.channel,
+                    staff_id=draft.staff_id,
+                    status=draft.status,
+                    started_at=draft.started_at,
+                    updated_at=draft.updated_at,
+                    state_json=state,
+                    intervention_uid=draft.intervention_uid,
                 )
             else:
                 row.status, row.updated_at, row.state_json = draft.status, draft.updated_at, state
@@ -370,7 +473,9 @@ class Repository:
             s.add(row)
             s.commit()
 
-    def open_drafts(self, *, staff_id: str | None = None, channel: str | None = None) -> list[Draft]:
+    def open_drafts(
+        self, *, staff_id: str | None = None, channel: str | None = None
+    ) -> list[Draft]:
         """Drafts left open (by a crash or a power cut), oldest first."""
         stmt = select(DraftRow).where(DraftRow.status == "open")
         if staff_id:
@@ -380,8 +485,14 @@ class Repository:
         with self.session() as s:
             return [
                 Draft(
-                    draft_id=r.draft_id, channel=r.channel, staff_id=r.staff_id, status=r.status,  # type: ignore[arg-type]
-                    started_at=r.started_at, updated_at=r.updated_at, state=json.loads(r.state_json), intervention_uid=r.intervention_uid,
+                    draft_id=r.draft_id,
+                    channel=r.channel,
+                    staff_id=r.staff_id,
+                    status=r.status,  # type: ignore[arg-type]
+                    started_at=r.started_at,
+                    updated_at=r.updated_at,
+                    state=json.loads(r.state_json),
+                    intervention_uid=r.intervention_uid,
                 )
                 for r in s.exec(stmt.order_by(col(DraftRow.started_at))).all()
             ]
@@ -395,16 +506,26 @@ class Repository:
                 s.commit()
 
     # ------------------------------------------------------------ notice serials
-    def next_notice_serial(self, branch_code: str, *, draft_id: str | None = None, at: datetime | None = None) -> str:
+    def next_notice_serial(
+        self, branch_code: str, *, draft_id: str | None = None, at: datetime | None = None
+    ) -> str:
         """A new notice serial ``<branch>-<YYYYMMDD>-<nnnn>``, unique per branch and local day."""
         moment = at or utcnow()
         day = self.local_day(moment)
         with self.session() as s:
             for _ in range(5):
-                n = s.exec(select(func.count()).select_from(NoticeSerialRow).where(NoticeSerialRow.local_day == day)).one()
+                n = s.exec(
+                    select(func.count())
+                    .select_from(NoticeSerialRow)
+                    .where(NoticeSerialRow.local_day == day)
+                ).one()
                 serial = f"{branch_code}-{day.replace('-', '')}-{n + 1:04d}"
                 if s.get(NoticeSerialRow, serial) is None:
-                    s.add(NoticeSerialRow(serial=serial, local_day=day, issued_at=moment, draft_id=draft_id))
+                    s.add(
+                        NoticeSerialRow(
+                            serial=serial, local_day=day, issued_at=moment, draft_id=draft_id
+                        )
+                    )
                     s.commit()
                     return serial
             raise RuntimeError("could not allocate a notice serial")

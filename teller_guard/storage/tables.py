@@ -9,7 +9,6 @@ and DELETE); drafts are the only rows that change.
 """
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
@@ -27,7 +26,7 @@ class StaffRow(SQLModel, table=True):
 class InterventionRow(SQLModel, table=True):
     __tablename__ = "intervention"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True, max_length=32)
     channel: str = Field(max_length=8)
     status: str = Field(max_length=12)
@@ -38,16 +37,16 @@ class InterventionRow(SQLModel, table=True):
     branch_code: str = Field(max_length=32)
     staff_id: str = Field(index=True, max_length=32)
     staff_role: str = Field(max_length=16)
-    machine_id: Optional[str] = Field(default=None, max_length=16)
+    machine_id: str | None = Field(default=None, max_length=16)
 
     amount_fen: int = Field(sa_type=BigInteger)
-    customer_age: Optional[int] = None
-    customer_sex: Optional[str] = Field(default=None, max_length=1)
-    customer_ref: Optional[str] = Field(default=None, index=True, max_length=32)
-    customer_name_masked: Optional[str] = Field(default=None, max_length=40)
-    payee_name_masked: Optional[str] = Field(default=None, max_length=40)
-    payee_account_masked: Optional[str] = Field(default=None, max_length=16)
-    payee_ref: Optional[str] = Field(default=None, index=True, max_length=32)
+    customer_age: int | None = None
+    customer_sex: str | None = Field(default=None, max_length=1)
+    customer_ref: str | None = Field(default=None, index=True, max_length=32)
+    customer_name_masked: str | None = Field(default=None, max_length=40)
+    payee_name_masked: str | None = Field(default=None, max_length=40)
+    payee_account_masked: str | None = Field(default=None, max_length=16)
+    payee_ref: str | None = Field(default=None, index=True, max_length=32)
 
     purpose_text: str = ""
     previous_purposes: str = "[]"
@@ -63,15 +62,15 @@ class InterventionRow(SQLModel, table=True):
     """Comma-separated fired signal ids (the ledger row's 信号 column without a join)."""
     typology_ids: str = ""
     typology_labels: str = ""
-    primary_typology: Optional[str] = Field(default=None, max_length=48)
+    primary_typology: str | None = Field(default=None, max_length=48)
 
-    handoff_from_uid: Optional[str] = Field(default=None, index=True, max_length=32)
-    corrects_uid: Optional[str] = Field(default=None, index=True, max_length=32)
-    correction_reason: Optional[str] = None
+    handoff_from_uid: str | None = Field(default=None, index=True, max_length=32)
+    corrects_uid: str | None = Field(default=None, index=True, max_length=32)
+    correction_reason: str | None = None
     step_seconds: str = "{}"
     duration_seconds: int = 0
     record_hash: str = Field(max_length=64)
-    prev_hash: Optional[str] = Field(default=None, max_length=64)
+    prev_hash: str | None = Field(default=None, max_length=64)
     """Reserved for the tamper-evident chain (hash of the previous record)."""
     extra_json: str = "{}"
 
@@ -79,7 +78,7 @@ class InterventionRow(SQLModel, table=True):
 class AnswerRow(SQLModel, table=True):
     __tablename__ = "answer"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     intervention_id: int = Field(foreign_key="intervention.id", index=True)
     item_id: str = Field(max_length=48)
     value_json: str
@@ -90,7 +89,7 @@ class AnswerRow(SQLModel, table=True):
 class FiredSignalRow(SQLModel, table=True):
     __tablename__ = "fired_signal"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     intervention_id: int = Field(foreign_key="intervention.id", index=True)
     signal_id: str = Field(index=True, max_length=48)
     label: str
@@ -110,10 +109,10 @@ class DecisionRow(SQLModel, table=True):
     decided_by: str = Field(max_length=32)
     decided_at: datetime
     amount_protected_fen: int = Field(default=0, sa_type=BigInteger)
-    police_ref: Optional[str] = Field(default=None, max_length=64)
-    police_called_at: Optional[datetime] = None
-    supervisor_id: Optional[str] = Field(default=None, max_length=32)
-    supervisor_reason: Optional[str] = None
+    police_ref: str | None = Field(default=None, max_length=64)
+    police_called_at: datetime | None = None
+    supervisor_id: str | None = Field(default=None, max_length=32)
+    supervisor_reason: str | None = None
     note: str = ""
 
 
@@ -125,11 +124,11 @@ class AcknowledgementRow(SQLModel, table=True):
     notice_serial: str = Field(index=True, max_length=40)
     notice_version: str = Field(max_length=32)
     notice_text_hash: str = Field(max_length=64)
-    signer_masked: Optional[str] = Field(default=None, max_length=40)
+    signer_masked: str | None = Field(default=None, max_length=40)
     witness_staff_id: str = Field(max_length=32)
     at: datetime
-    supervisor_id: Optional[str] = Field(default=None, max_length=32)
-    reason: Optional[str] = None
+    supervisor_id: str | None = Field(default=None, max_length=32)
+    reason: str | None = None
 
 
 class DraftRow(SQLModel, table=True):
@@ -146,7 +145,7 @@ class DraftRow(SQLModel, table=True):
     updated_at: datetime
     state_json: str
     """The whole form state as JSON (the UI's own shape)."""
-    intervention_uid: Optional[str] = Field(default=None, max_length=32)
+    intervention_uid: str | None = Field(default=None, max_length=32)
 
 
 class NoticeSerialRow(SQLModel, table=True):
@@ -157,4 +156,4 @@ class NoticeSerialRow(SQLModel, table=True):
     serial: str = Field(primary_key=True, max_length=40)
     local_day: str = Field(index=True, max_length=10)
     issued_at: datetime
-    draft_id: Optional[str] = Field(default=None, max_length=32)
+    draft_id: str | None = Field(default=None, max_length=32)

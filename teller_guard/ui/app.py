@@ -77,7 +77,14 @@ class TellerGuardApp(App[None]):
         self.push_screen(modes.screen_for(mode, self))
 
 
-def make_app(settings: Settings, rules: RuleSet, *, mode: Mode = "counter", staff: Staff | None = None, repo: Repository | None = None) -> TellerGuardApp:
+def make_app(
+    settings: Settings,
+    rules: RuleSet,
+    *,
+    mode: Mode = "counter",
+    staff: Staff | None = None,
+    repo: Repository | None = None,
+) -> TellerGuardApp:
     """Build the app the way the CLI does (opens and migrates the database)."""
     repository = repo or Repository.open(settings.db_url, settings.zone)
     return TellerGuardApp(settings=settings, rules=rules, repo=repository, mode=mode, staff=staff)

@@ -15,7 +15,13 @@ from textual.widgets import Button, Footer, Input, Label, Select
 
 from teller_guard.core.records import Staff
 
-ROLES = [("柜员", "teller"), ("大堂经理", "lobby"), ("保安", "guard"), ("主管", "supervisor"), ("安全保卫", "security")]
+ROLES = [
+    ("柜员", "teller"),
+    ("大堂经理", "lobby"),
+    ("保安", "guard"),
+    ("主管", "supervisor"),
+    ("安全保卫", "security"),
+]
 
 
 class LoginScreen(Screen[Staff]):

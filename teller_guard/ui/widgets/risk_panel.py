@@ -45,10 +45,18 @@ class RiskPanel(Static):
         else:
             parts.append(Text("未发现风险信号。", style="dim"))
         for t in a.typologies:
-            parts += [Text(""), Text(f"疑似：{t.label}" + ("（一律是诈骗，停止办理）" if t.auto_stop else ""), style="bold red")]
+            parts += [
+                Text(""),
+                Text(
+                    f"疑似：{t.label}" + ("（一律是诈骗，停止办理）" if t.auto_stop else ""),
+                    style="bold red",
+                ),
+            ]
             parts += [Text(f"  请对客户说：{line}") for line in t.script]
         if a.actions:
-            parts += [Text(""), Text("建议：", style="bold")] + [Text(f"  · {x}") for x in a.actions]
+            parts += [Text(""), Text("建议：", style="bold")] + [
+                Text(f"  · {x}") for x in a.actions
+            ]
         return Group(*parts)
 
     def watch_assessment(self, a: Assessment | None) -> None:

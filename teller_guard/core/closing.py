@@ -1,0 +1,74 @@
+"""What it takes to close a case: the rules a decision must satisfy before it is logged.
+
+Pure functions shared by the counter and the lobby, so the UI and any integration enforce
+the same thing: a high or critical case cannot be closed as 办理 without a supervisor's id
+and reason, nor without the customer's acknowledgement or a supervisor's override.
+"""
+
+from __future__ import annotations
+
+from teller_guard.core.models import Assessment
+from teller_guard.core.records import AcknowledgementRecord, DecisionRecord
+from teller_guard.core.rules import RuleSet
+
+PROCEED_GROUPS = ("proceeded", "warned")
+"""Decisions after which the money leaves: these need the customer's acknowledgement."""
+
+
+def decisions_allowed(rules: RuleSet, channel: str, assessment: Assessment) -> list[str]:
+    """Decision ids offered for this case (those whose ``allowed_at`` includes its level)."""
+    return [d.id for d in rules.decisions_for(channel) if assessment.level in d.allowed_at]
+
+
+def needs_supervisor(rules: RuleSet, decision_id: str, level: str) -> bool:
+    return level in rules.decisions[decision_id].needs_supervisor_at
+
+
+def needs_acknowledgement(rules: RuleSet, decision_id: str, level: str, channel: str) -> bool:
+    """The notice must be signed (or the refusal/override recorded) before money leaves the
+    counter at medium risk and above; for low risk it is offered but not required."""
+    return (
+        channel == "counter"
+        and rules.decisions[decision_id].group in PROCEED_GROUPS
+        and level != "low"
+    )
+
+
+def closing_problems(
+    rules: RuleSet,
+    channel: str,
+    assessment: Assessment,
+    decision: DecisionRecord,
+    acknowledgement: AcknowledgementRecord | None,
+) -> list[str]:
+    """Every reason (in Chinese, for the screen) why this case cannot close this way; empty if it can."""
+    problems: list[str] = []
+    d = rules.decisions.get(decision.decision)
+    if d is None or channel not in d.channels:
+        return [f"“{decision.label}”不适用于此渠道"]
+    if assessment.level not in d.allowed_at:
+        problems.append(f"{rules.levels[assessment.level].label}风险不能选择“{d.label}”")
+    if needs_supervisor(rules, d.id, assessment.level) and not (
+        decision.supervisor_id and (decision.supervisor_reason or "").strip()
+    ):
+        problems.append(
+            f"{rules.levels[assessment.level].label}风险选择“{d.label}”须主管工号和复核理由"
+        )
+    if d.records_amount_protected and decision.amount_protected_fen <= 0:
+        problems.append("请填写避免损失金额（客户放弃转账的金额）")
+    if d.records_police and not ((decision.police_ref or "").strip() and decision.police_called_at):
+        problems.append("请填写报警回执号/接警编号和报警时间")
+    if needs_acknowledgement(rules, d.id, assessment.level, channel):
+        if acknowledgement is None:
+            problems.append("须客户签署《防范电信诈骗告知书》，或由主管说明理由后放行")
+        elif (
+            acknowledgement.method == "refused"
+            and assessment.level in ("high", "critical")
+            and not (decision.supervisor_id and (decision.supervisor_reason or "").strip())
+        ):
+            problems.append("客户拒绝签字：须主管复核并说明理由后方可办理")
+        elif acknowledgement.method == "override" and not (
+            acknowledgement.supervisor_id and (acknowledgement.reason or "").strip()
+        ):
+            problems.append("主管放行须填写主管工号和理由")
+    return problems
