@@ -34,9 +34,7 @@ def month_arg(value: str) -> str:
     """``YYYY-MM`` with a real month."""
     m = re.fullmatch(r"(\d{4})-(\d{2})", value)
     if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 2000:
-        raise argparse.ArgumentTypeError(
-            f"invalid month {value!r} (expected YYYY-MM, e.g. 2026-10)"
-        )
+        raise argparse.ArgumentTypeError(f"invalid month {value!r} (expected YYYY-MM, e.g. 2026-10)")
     return value
 
 
@@ -99,24 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--mode", choices=["counter", "lobby", "stats"], default="counter")
 
     rules = sub.add_parser("rules", parents=[common], help=COMMANDS["rules"][1])
-    rules_sub = rules.add_subparsers(
-        dest="rules_command", parser_class=_Parser, metavar="ACTION", required=True
-    )
-    rules_sub.add_parser(
-        "check", parents=[common], help="check every file strictly and report every problem"
-    )
+    rules_sub = rules.add_subparsers(dest="rules_command", parser_class=_Parser, metavar="ACTION", required=True)
+    rules_sub.add_parser("check", parents=[common], help="check every file strictly and report every problem")
 
     assess = sub.add_parser("assess", parents=[common], help=COMMANDS["assess"][1])
-    assess.add_argument(
-        "file", nargs="?", default="-", metavar="FILE|-", help="JSON input (default: stdin)"
-    )
+    assess.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="JSON input (default: stdin)")
 
     demo = sub.add_parser("demo-data", parents=[common], help=COMMANDS["demo-data"][1])
     demo.add_argument("--n", type=positive_int, required=True, help="number of interventions")
     demo.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
-    demo.add_argument(
-        "--months", type=positive_int, default=12, help="spread over this many months up to now"
-    )
+    demo.add_argument("--months", type=positive_int, default=12, help="spread over this many months up to now")
 
     notice = sub.add_parser("notice", parents=[common], help=COMMANDS["notice"][1])
     notice.add_argument(
@@ -128,34 +118,22 @@ def build_parser() -> argparse.ArgumentParser:
     notice.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
 
     serve = sub.add_parser("serve", parents=[common], help=COMMANDS["serve"][1])
-    serve.add_argument(
-        "--host", default="127.0.0.1", help="address to bind (default: loopback only)"
-    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     serve.add_argument("--port", type=port_arg, default=8000)
     serve.add_argument("--mode", choices=["counter", "lobby", "stats"], default="lobby")
 
     stats = sub.add_parser("stats", parents=[common], help=COMMANDS["stats"][1])
-    stats.add_argument(
-        "--month", type=month_arg, help="YYYY-MM, local business month (default: last month)"
-    )
+    stats.add_argument("--month", type=month_arg, help="YYYY-MM, local business month (default: last month)")
 
     export = sub.add_parser("export", parents=[common], help=COMMANDS["export"][1])
-    export.add_argument(
-        "--month", type=month_arg, required=True, help="YYYY-MM, local business month"
-    )
+    export.add_argument("--month", type=month_arg, required=True, help="YYYY-MM, local business month")
     export.add_argument("--format", choices=["csv", "xlsx", "pdf"], required=True)
     export.add_argument("--out", type=Path, required=True, metavar="PATH")
-    export.add_argument(
-        "--staff", metavar="STAFF_ID", help="who is exporting (must hold an export role)"
-    )
+    export.add_argument("--staff", metavar="STAFF_ID", help="who is exporting (must hold an export role)")
 
     db = sub.add_parser("db", parents=[common], help=COMMANDS["db"][1])
-    db_sub = db.add_subparsers(
-        dest="db_command", parser_class=_Parser, metavar="ACTION", required=True
-    )
-    db_sub.add_parser(
-        "upgrade", parents=[common], help="bring the schema up to date (safe to repeat)"
-    )
+    db_sub = db.add_subparsers(dest="db_command", parser_class=_Parser, metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", parents=[common], help="bring the schema up to date (safe to repeat)")
     return parser
 
 

@@ -27,9 +27,7 @@ FROZEN_NOW = datetime(2026, 11, 25, 2, 30, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("TELLER_GUARD_DATA_DIR", str(data))
     for var in ("TELLER_GUARD_DB", "TELLER_GUARD_RULES", "TELLER_GUARD_TZ"):

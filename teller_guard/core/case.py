@@ -88,9 +88,7 @@ class CaseState(BaseModel):
     def set_customer_name(self, name: str) -> None:
         self.customer_name_masked = mask_name(name)
 
-    def set_payee(
-        self, name: str | None = None, account: str | None = None, secret: bytes | None = None
-    ) -> None:
+    def set_payee(self, name: str | None = None, account: str | None = None, secret: bytes | None = None) -> None:
         """Keep the payee's name and account only masked (and the account as a keyed hash)."""
         if name is not None:
             self.payee_name_masked = mask_name(name)
@@ -142,14 +140,10 @@ class CaseState(BaseModel):
         """
         texts = self.texts(rules)
         valid_items = {i.id for i in rules.checklist_for(self.channel).item}
-        answers = {
-            k: v for k, v in self.answers.items() if k in valid_items and v is not None and v != ""
-        }
+        answers = {k: v for k, v in self.answers.items() if k in valid_items and v is not None and v != ""}
         # Text items go to the engine through `texts`, not twice through answers.
         answers = {
-            k: v
-            for k, v in answers.items()
-            if not isinstance(v, str) or rules.item(self.channel, k).kind == "choice"
+            k: v for k, v in answers.items() if not isinstance(v, str) or rules.item(self.channel, k).kind == "choice"
         }  # type: ignore[union-attr]
         return AssessmentInput(
             channel=self.channel,

@@ -27,11 +27,7 @@ def needs_supervisor(rules: RuleSet, decision_id: str, level: str) -> bool:
 def needs_acknowledgement(rules: RuleSet, decision_id: str, level: str, channel: str) -> bool:
     """The notice must be signed (or the refusal/override recorded) before money leaves the
     counter at medium risk and above; for low risk it is offered but not required."""
-    return (
-        channel == "counter"
-        and rules.decisions[decision_id].group in PROCEED_GROUPS
-        and level != "low"
-    )
+    return channel == "counter" and rules.decisions[decision_id].group in PROCEED_GROUPS and level != "low"
 
 
 def closing_problems(
@@ -51,9 +47,7 @@ def closing_problems(
     if needs_supervisor(rules, d.id, assessment.level) and not (
         decision.supervisor_id and (decision.supervisor_reason or "").strip()
     ):
-        problems.append(
-            f"{rules.levels[assessment.level].label}风险选择“{d.label}”须主管工号和复核理由"
-        )
+        problems.append(f"{rules.levels[assessment.level].label}风险选择“{d.label}”须主管工号和复核理由")
     if d.records_amount_protected and decision.amount_protected_fen <= 0:
         problems.append("请填写避免损失金额（客户放弃转账的金额）")
     if d.records_police and not ((decision.police_ref or "").strip() and decision.police_called_at):

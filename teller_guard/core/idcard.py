@@ -39,9 +39,7 @@ def normalise_id(raw: str) -> str:
     return re.sub(r"\s+", "", raw).upper()
 
 
-def parse_id_number(
-    raw: str, field: str = "customer.id_number", today: date | None = None
-) -> IdFacts:
+def parse_id_number(raw: str, field: str = "customer.id_number", today: date | None = None) -> IdFacts:
     """Validate an 18-digit ID number and return its birth date and sex.
 
     Raises:
@@ -50,9 +48,7 @@ def parse_id_number(
     """
     number = normalise_id(raw)
     if not _ID_RE.match(number):
-        raise InputError(
-            field, "must be an 18-character 居民身份证号码 (17 digits and a digit or X)"
-        )
+        raise InputError(field, "must be an 18-character 居民身份证号码 (17 digits and a digit or X)")
     if check_digit(number[:17]) != number[17]:
         raise InputError(field, "wrong check digit (GB 11643); please re-read the ID card")
     try:

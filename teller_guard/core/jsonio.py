@@ -37,9 +37,7 @@ def loads(text: str) -> dict[str, Any]:
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise InputError(
-            "input", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-        ) from None
+        raise InputError("input", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
     if not isinstance(data, dict):
         raise InputError("input", "must be one JSON object")
     return data
@@ -65,20 +63,13 @@ def customer_facts(raw: Any, on: date) -> CustomerFacts:
         raise InputError(f"customer.{sorted(unknown)[0]}", "unknown key")
     if raw.get("id_number") not in (None, ""):
         if not isinstance(raw["id_number"], str):
-            raise InputError(
-                "customer.id_number", "must be a string (keep the leading digits and a final X)"
-            )
+            raise InputError("customer.id_number", "must be a string (keep the leading digits and a final X)")
         facts = parse_id_number(raw["id_number"], today=on)
         return CustomerFacts(age=age_on(facts.birth_date, on), sex=facts.sex)
     age = raw.get("age")
     if age is None:
         raise InputError("customer", "needs age or id_number")
-    if (
-        isinstance(age, bool)
-        or not isinstance(age, int | Decimal)
-        or age != int(age)
-        or not 0 <= age <= 130
-    ):
+    if isinstance(age, bool) or not isinstance(age, int | Decimal) or age != int(age) or not 0 <= age <= 130:
         raise InputError("customer.age", "must be a whole number of years from 0 to 130")
     return CustomerFacts(age=int(age))
 

@@ -98,9 +98,7 @@ class Assessment(Frozen):
                 }
                 for s in self.signals
             ],
-            "typologies": [
-                {"id": t.id, "label": t.label, "auto_stop": t.auto_stop} for t in self.typologies
-            ],
+            "typologies": [{"id": t.id, "label": t.label, "auto_stop": t.auto_stop} for t in self.typologies],
             "actions": list(self.actions),
             "rules_version": self.rules_version,
             "customer_age": self.customer_age,

@@ -151,9 +151,7 @@ class InterventionRecord(Frozen):
 
     def canonical_json(self) -> str:
         """A stable serialisation (sorted keys, UTC ISO times) for hashing."""
-        return json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-        )
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     def case_hash(self) -> str:
         """SHA-256 of what was assessed (inputs, answers, signals, score), without the decision,

@@ -202,12 +202,7 @@ def load_rules(folder: str | Path) -> RuleSet:
     known = set(FILES) | {f"{CHECKLIST_DIR}/{p.name}" for p in cl_paths}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
-        if (
-            path.is_file()
-            and rel not in known
-            and not path.name.startswith(".")
-            and path.suffix != ".md"
-        ):
+        if path.is_file() and rel not in known and not path.name.startswith(".") and path.suffix != ".md":
             problems.append(
                 RuleProblem(
                     rel,
@@ -265,9 +260,7 @@ def _cross_check(
         for i, c in enumerate(lex.concept):
             parts = [re.escape(normalise(t)) for t in sorted(c.terms, key=len, reverse=True)]
             for j, pat in enumerate(c.patterns):
-                rx = _compile_pattern(
-                    pat, terms_of, "lexicon.toml", f"concept[{i}]({c.id}).patterns[{j}]", bad
-                )
+                rx = _compile_pattern(pat, terms_of, "lexicon.toml", f"concept[{i}]({c.id}).patterns[{j}]", bad)
                 if rx is not None:
                     parts.append(rx.pattern)
             if parts:
@@ -292,8 +285,7 @@ def _cross_check(
         rxs = [
             rx
             for j, pat in enumerate(neutralise)
-            if (rx := _compile_pattern(pat, terms_of, file, f"{key}.neutralise[{j}]", bad))
-            is not None
+            if (rx := _compile_pattern(pat, terms_of, file, f"{key}.neutralise[{j}]", bad)) is not None
         ]
         return Matcher(tuple(tuple(c) for c in clauses), tuple(rxs), tuple(fields))  # type: ignore[arg-type]
 
@@ -312,9 +304,7 @@ def _cross_check(
         for p in lex.purpose:
             terms = sorted((normalise(t) for t in p.terms), key=len, reverse=True)
             purposes.append(
-                PurposeCategory(
-                    p.id, p.label, re.compile("|".join(map(re.escape, terms))), p.typical_max_yuan
-                )
+                PurposeCategory(p.id, p.label, re.compile("|".join(map(re.escape, terms))), p.typical_max_yuan)
             )
 
     typology_matchers: list[tuple[str, Matcher]] = []
@@ -381,13 +371,7 @@ def _cross_check(
         for d in _dupes(m.id for m in branch.machines):
             bad("branch.toml", f"machines({d})", "duplicate machine id")
 
-    if (
-        problems
-        or None in parsed.values()
-        or len(parsed) != len(FILES)
-        or policy is None
-        or lex is None
-    ):
+    if problems or None in parsed.values() or len(parsed) != len(FILES) or policy is None or lex is None:
         return None
     return RuleSet(
         folder=root,
@@ -408,9 +392,7 @@ def _cross_check(
     )
 
 
-def _compile_pattern(
-    pat: str, terms_of: dict[str, list[str]], file: str, key: str, bad: Any
-) -> re.Pattern[str] | None:
+def _compile_pattern(pat: str, terms_of: dict[str, list[str]], file: str, key: str, bad: Any) -> re.Pattern[str] | None:
     missing = [m for m in PLACEHOLDER_RE.findall(pat) if m not in terms_of or not terms_of[m]]
     if missing:
         bad(
@@ -426,9 +408,7 @@ def _compile_pattern(
         return None
 
 
-def _check_policy(
-    policy: PolicyFile, signals: dict[str, SignalDef], need_signal: Any, bad: Any
-) -> None:
+def _check_policy(policy: PolicyFile, signals: dict[str, SignalDef], need_signal: Any, bad: Any) -> None:
     ids = [lv.id for lv in policy.level]
     if ids != list(LEVELS):
         bad(
@@ -449,9 +429,7 @@ def _check_policy(
         if any(b <= a for a, b in zip(values, values[1:], strict=False)):
             bad("policy.toml", name, f"{threshold} must increase strictly from band to band")
         weights = [signals[b.signal].weight for b in items if b.signal in signals]
-        if len(weights) == len(items) and any(
-            b < a for a, b in zip(weights, weights[1:], strict=False)
-        ):
+        if len(weights) == len(items) and any(b < a for a, b in zip(weights, weights[1:], strict=False)):
             bad(
                 "policy.toml",
                 name,

@@ -18,9 +18,7 @@ TEXT_FIELDS: tuple[TextField, ...] = ("purpose", "payee_relation", "notes")
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
 Text = Annotated[str, Field(min_length=1)]
-Source = Annotated[
-    str, Field(min_length=1, description="seed `file:line`, or 'branch policy' / 'common practice'")
-]
+Source = Annotated[str, Field(min_length=1, description="seed `file:line`, or 'branch policy' / 'common practice'")]
 
 
 class Strict(BaseModel):

@@ -70,9 +70,7 @@ def _answers(rules: RuleSet, inp: AssessmentInput, fired: _Fired, asserted: dict
             opt = next((o for o in item.options if o.id == value), None)
             if opt is None:
                 choices = ", ".join(o.id for o in item.options)
-                raise InputError(
-                    f"answers.{item_id}", f"unknown option {value!r} (expected one of: {choices})"
-                )
+                raise InputError(f"answers.{item_id}", f"unknown option {value!r} (expected one of: {choices})")
             evidence = f"{item.step}：{opt.label}"
             for sid in opt.raises:
                 fired.add(sid, evidence)
@@ -132,13 +130,9 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
         band = next((b for b in reversed(rules.policy.age_band) if age >= b.min_age), None)
         if band:
             fired.add(band.signal, f"{age} 岁（{band.label}）")
-    amount_band = next(
-        (b for b in reversed(rules.policy.amount_band) if inp.amount >= b.min_yuan), None
-    )
+    amount_band = next((b for b in reversed(rules.policy.amount_band) if inp.amount >= b.min_yuan), None)
     if amount_band:
-        fired.add(
-            amount_band.signal, f"{format_yuan(yuan_to_fen(inp.amount))}（{amount_band.label}）"
-        )
+        fired.add(amount_band.signal, f"{format_yuan(yuan_to_fen(inp.amount))}（{amount_band.label}）")
 
     asserted: dict[str, str] = {}
     _answers(rules, inp, fired, asserted)
@@ -168,9 +162,7 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
                 evidence=evidence,
             )
         )
-    typologies.sort(
-        key=lambda t: (not t.auto_stop, -rules.signals[rules.typologies[t.id].signal].weight)
-    )
+    typologies.sort(key=lambda t: (not t.auto_stop, -rules.signals[rules.typologies[t.id].signal].weight))
 
     signals = fired.build()
     return _conclude(rules, signals, typologies, age)

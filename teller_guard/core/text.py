@@ -89,16 +89,10 @@ class TextScan:
     _cache: dict[tuple[object, ...], tuple[str, str] | None] = field(default_factory=dict)
 
     @classmethod
-    def of(
-        cls, texts: Mapping[str, str], concepts: Mapping[str, Concept], negation: Negation
-    ) -> TextScan:
-        return cls(
-            {k: normalise(v) for k, v in texts.items() if v and v.strip()}, concepts, negation
-        )
+    def of(cls, texts: Mapping[str, str], concepts: Mapping[str, Concept], negation: Negation) -> TextScan:
+        return cls({k: normalise(v) for k, v in texts.items() if v and v.strip()}, concepts, negation)
 
-    def _find(
-        self, concept: str, fld: str, neutralise: tuple[re.Pattern[str], ...]
-    ) -> tuple[str, str] | None:
+    def _find(self, concept: str, fld: str, neutralise: tuple[re.Pattern[str], ...]) -> tuple[str, str] | None:
         key = (concept, fld, neutralise)
         if key in self._cache:
             return self._cache[key]

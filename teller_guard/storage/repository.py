@@ -194,9 +194,7 @@ class Repository:
             out[AcknowledgementRow].append({"intervention_id": iid, **a.model_dump()})
         return out
 
-    def save_intervention(
-        self, rec: InterventionRecord, *, draft_id: str | None = None
-    ) -> InterventionRecord:
+    def save_intervention(self, rec: InterventionRecord, *, draft_id: str | None = None) -> InterventionRecord:
         """Write a whole intervention in one transaction and close its draft.
 
         Either everything (inputs, answers, signals, decision, acknowledgement) is saved or
@@ -272,13 +270,9 @@ class Repository:
 
     def _record(self, s: Session, row: InterventionRow) -> InterventionRecord:
         iid = row.id
-        answers = s.exec(
-            select(AnswerRow).where(AnswerRow.intervention_id == iid).order_by(col(AnswerRow.id))
-        ).all()
+        answers = s.exec(select(AnswerRow).where(AnswerRow.intervention_id == iid).order_by(col(AnswerRow.id))).all()
         signals = s.exec(
-            select(FiredSignalRow)
-            .where(FiredSignalRow.intervention_id == iid)
-            .order_by(col(FiredSignalRow.id))
+            select(FiredSignalRow).where(FiredSignalRow.intervention_id == iid).order_by(col(FiredSignalRow.id))
         ).all()
         d = s.get(DecisionRow, iid)
         a = s.get(AcknowledgementRow, iid)
@@ -330,9 +324,7 @@ class Repository:
                 )
                 for x in signals
             ),
-            typologies=tuple(
-                TypologyRef(id=i, label=lb) for i, lb in zip(ids, labels, strict=False)
-            ),
+            typologies=tuple(TypologyRef(id=i, label=lb) for i, lb in zip(ids, labels, strict=False)),
             decision=DecisionRecord(
                 decision=d.decision,
                 label=d.label,
@@ -371,9 +363,7 @@ class Repository:
     def stored_hash(self, uid: str) -> str | None:
         """The hash written with the record (to verify a paper notice or an export)."""
         with self.session() as s:
-            return s.exec(
-                select(InterventionRow.record_hash).where(InterventionRow.uid == uid)
-            ).first()
+            return s.exec(select(InterventionRow.record_hash).where(InterventionRow.uid == uid)).first()
 
     def summaries(
         self,
@@ -427,15 +417,11 @@ class Repository:
 
     def pending_handoffs(self) -> list[InterventionSummary]:
         """Lobby cases brought to the counter that no counter case has continued yet."""
-        continued = select(InterventionRow.handoff_from_uid).where(
-            col(InterventionRow.handoff_from_uid).is_not(None)
-        )
+        continued = select(InterventionRow.handoff_from_uid).where(col(InterventionRow.handoff_from_uid).is_not(None))
         stmt = (
             select(InterventionRow, DecisionRow)
             .join(DecisionRow)
-            .where(
-                DecisionRow.decision_group == "handoff", col(InterventionRow.uid).not_in(continued)
-            )
+            .where(DecisionRow.decision_group == "handoff", col(InterventionRow.uid).not_in(continued))
             .order_by(col(InterventionRow.closed_at))
         )
         with self.session() as s:
@@ -473,9 +459,7 @@ class Repository:
             s.add(row)
             s.commit()
 
-    def open_drafts(
-        self, *, staff_id: str | None = None, channel: str | None = None
-    ) -> list[Draft]:
+    def open_drafts(self, *, staff_id: str | None = None, channel: str | None = None) -> list[Draft]:
         """Drafts left open (by a crash or a power cut), oldest first."""
         stmt = select(DraftRow).where(DraftRow.status == "open")
         if staff_id:
@@ -506,26 +490,18 @@ class Repository:
                 s.commit()
 
     # ------------------------------------------------------------ notice serials
-    def next_notice_serial(
-        self, branch_code: str, *, draft_id: str | None = None, at: datetime | None = None
-    ) -> str:
+    def next_notice_serial(self, branch_code: str, *, draft_id: str | None = None, at: datetime | None = None) -> str:
         """A new notice serial ``<branch>-<YYYYMMDD>-<nnnn>``, unique per branch and local day."""
         moment = at or utcnow()
         day = self.local_day(moment)
         with self.session() as s:
             for _ in range(5):
                 n = s.exec(
-                    select(func.count())
-                    .select_from(NoticeSerialRow)
-                    .where(NoticeSerialRow.local_day == day)
+                    select(func.count()).select_from(NoticeSerialRow).where(NoticeSerialRow.local_day == day)
                 ).one()
                 serial = f"{branch_code}-{day.replace('-', '')}-{n + 1:04d}"
                 if s.get(NoticeSerialRow, serial) is None:
-                    s.add(
-                        NoticeSerialRow(
-                            serial=serial, local_day=day, issued_at=moment, draft_id=draft_id
-                        )
-                    )
+                    s.add(NoticeSerialRow(serial=serial, local_day=day, issued_at=moment, draft_id=draft_id))
                     s.commit()
                     return serial
             raise RuntimeError("could not allocate a notice serial")

@@ -54,9 +54,7 @@ class RiskPanel(Static):
             ]
             parts += [Text(f"  请对客户说：{line}") for line in t.script]
         if a.actions:
-            parts += [Text(""), Text("建议：", style="bold")] + [
-                Text(f"  · {x}") for x in a.actions
-            ]
+            parts += [Text(""), Text("建议：", style="bold")] + [Text(f"  · {x}") for x in a.actions]
         return Group(*parts)
 
     def watch_assessment(self, a: Assessment | None) -> None:

@@ -84,13 +84,9 @@ def upgrade() -> None:
         sa.Column("customer_age", sa.Integer(), nullable=True),
         sa.Column("customer_sex", sqlmodel.sql.sqltypes.AutoString(length=1), nullable=True),
         sa.Column("customer_ref", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
-        sa.Column(
-            "customer_name_masked", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True
-        ),
+        sa.Column("customer_name_masked", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
         sa.Column("payee_name_masked", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
-        sa.Column(
-            "payee_account_masked", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True
-        ),
+        sa.Column("payee_account_masked", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("payee_ref", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("purpose_text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("previous_purposes", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -116,19 +112,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("uid"),
     )
     with op.batch_alter_table("intervention", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_intervention_corrects_uid"), ["corrects_uid"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_intervention_customer_ref"), ["customer_ref"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_intervention_handoff_from_uid"), ["handoff_from_uid"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_intervention_corrects_uid"), ["corrects_uid"], unique=False)
+        batch_op.create_index(batch_op.f("ix_intervention_customer_ref"), ["customer_ref"], unique=False)
+        batch_op.create_index(batch_op.f("ix_intervention_handoff_from_uid"), ["handoff_from_uid"], unique=False)
         batch_op.create_index(batch_op.f("ix_intervention_local_day"), ["local_day"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_intervention_local_month"), ["local_month"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_intervention_local_month"), ["local_month"], unique=False)
         batch_op.create_index(batch_op.f("ix_intervention_payee_ref"), ["payee_ref"], unique=False)
         batch_op.create_index(batch_op.f("ix_intervention_staff_id"), ["staff_id"], unique=False)
 
@@ -170,9 +158,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("intervention_id"),
     )
     with op.batch_alter_table("acknowledgement", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_acknowledgement_notice_serial"), ["notice_serial"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_acknowledgement_notice_serial"), ["notice_serial"], unique=False)
 
     op.create_table(
         "answer",
@@ -189,9 +175,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("answer", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_answer_intervention_id"), ["intervention_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_answer_intervention_id"), ["intervention_id"], unique=False)
 
     op.create_table(
         "decision",
@@ -214,9 +198,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("intervention_id"),
     )
     with op.batch_alter_table("decision", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_decision_decision_group"), ["decision_group"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_decision_decision_group"), ["decision_group"], unique=False)
 
     op.create_table(
         "fired_signal",
@@ -235,9 +217,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("fired_signal", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_fired_signal_intervention_id"), ["intervention_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_fired_signal_intervention_id"), ["intervention_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_fired_signal_signal_id"), ["signal_id"], unique=False)
 
     _append_only_up()
