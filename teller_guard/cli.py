@@ -70,7 +70,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = _Parser(add_help=False)
+    # SUPPRESS: a flag given before the sub-command must not be reset by the sub-command's default.
+    common = _Parser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument(
         "--db",
         metavar="URL",
@@ -94,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     run = sub.add_parser("run", parents=[common], help=COMMANDS["run"][1])
-    run.add_argument("--mode", choices=["counter", "lobby", "stats"], default="counter")
+    run.add_argument("--mode", choices=["counter", "lobby", "stats"], default=argparse.SUPPRESS)
 
     rules = sub.add_parser("rules", parents=[common], help=COMMANDS["rules"][1])
     rules_sub = rules.add_subparsers(dest="rules_command", parser_class=_Parser, metavar="ACTION", required=True)

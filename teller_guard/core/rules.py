@@ -88,6 +88,9 @@ class RuleSet:
     levels: dict[str, LevelDef] = field(default_factory=dict)
     decisions: dict[str, DecisionDef] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        return f"RuleSet(folder={str(self.folder)!r}, version={self.version!r})"
+
     def checklist_for(self, channel: str) -> ChecklistFile:
         """The checklist used on a channel (``counter`` or ``atm``)."""
         return next(c for c in self.checklists.values() if c.channel == channel)
@@ -127,7 +130,9 @@ def _key(loc: Iterable[int | str], data: Any) -> str:
     return out
 
 
-def _parse(path: Path, rel: str, model: type[BaseModel], problems: list[RuleProblem]) -> Any:
+def _parse(
+    path: Path, rel: str, model: type[BaseModel], problems: list[RuleProblem], raw: dict[str, Any] | None = None
+) -> Any:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -136,6 +141,8 @@ def _parse(path: Path, rel: str, model: type[BaseModel], problems: list[RuleProb
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(RuleProblem(rel, "", f"cannot read: {exc}"))
         return None
+    if raw is not None:
+        raw[rel] = data
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -177,6 +184,8 @@ def load_rules(folder: str | Path) -> RuleSet:
     """
     root = Path(folder)
     problems: list[RuleProblem] = []
+    raw: dict[str, Any] = {}
+    """Each file's TOML data, kept so cross-checks still run when a file fails its own model."""
     if not root.is_dir():
         raise RulesError([RuleProblem(str(root), "", "rules folder not found")])
 
@@ -186,7 +195,7 @@ def load_rules(folder: str | Path) -> RuleSet:
         if not path.is_file():
             problems.append(RuleProblem(name, "", "required file is missing"))
             continue
-        parsed[name] = _parse(path, name, model, problems)
+        parsed[name] = _parse(path, name, model, problems, raw)
 
     checklists: dict[str, ChecklistFile] = {}
     cl_dir = root / CHECKLIST_DIR
@@ -211,15 +220,25 @@ def load_rules(folder: str | Path) -> RuleSet:
                 )
             )
 
-    ruleset = _cross_check(root, parsed, checklists, problems)
+    ruleset = _cross_check(root, parsed, raw, checklists, problems)
     if problems or ruleset is None:
         raise RulesError(problems)
     return ruleset
 
 
+def _raw_ids(raw: dict[str, Any], file: str, key: str) -> list[str] | None:
+    """The ``id`` values of a list of tables in a file's raw TOML (None if the file is unreadable)."""
+    data = raw.get(file)
+    if data is None:
+        return None
+    items = data.get(key, [])
+    return [str(i["id"]) for i in items if isinstance(i, dict) and "id" in i] if isinstance(items, list) else []
+
+
 def _cross_check(
     root: Path,
     parsed: dict[str, Any],
+    raw: dict[str, Any],
     checklists: dict[str, ChecklistFile],
     problems: list[RuleProblem],
 ) -> RuleSet | None:
@@ -233,14 +252,24 @@ def _cross_check(
     signals = {s.id: s for s in sig_file.signal} if sig_file else {}
     concept_defs: dict[str, ConceptDef] = {c.id: c for c in lex.concept} if lex else {}
     typologies = {t.id: t for t in typ_file.typology} if typ_file else {}
+    # Ids from the raw TOML, so references and duplicates are checked even when a file has
+    # other errors: the report lists every problem, not only the first file's.
+    raw_signal_ids = _raw_ids(raw, "signals.toml", "signal")
+    raw_concept_ids = _raw_ids(raw, "lexicon.toml", "concept")
+    raw_typology_ids = _raw_ids(raw, "typologies.toml", "typology")
+    signal_ids = set(raw_signal_ids) if raw_signal_ids is not None else None
 
     def need_signal(file: str, key: str, sid: str) -> None:
-        if sig_file is not None and sid not in signals:
+        if signal_ids is not None and sid not in signal_ids:
             bad(file, key, f"refers to signal '{sid}', which does not exist in signals.toml")
 
+    for d in _dupes(raw_signal_ids or []):
+        bad("signals.toml", f"signal({d})", "duplicate id")
+    for d in _dupes(raw_concept_ids or []):
+        bad("lexicon.toml", f"concept({d})", "duplicate id")
+    for d in _dupes(raw_typology_ids or []):
+        bad("typologies.toml", f"typology({d})", "duplicate id")
     if sig_file:
-        for d in _dupes(s.id for s in sig_file.signal):
-            bad("signals.toml", f"signal({d})", "duplicate id")
         for oid in REQUIRED_OBSERVATIONS:
             s = signals.get(oid)
             if s is None:
@@ -254,8 +283,6 @@ def _cross_check(
 
     concepts: dict[str, Concept] = {}
     if lex:
-        for d in _dupes(c.id for c in lex.concept):
-            bad("lexicon.toml", f"concept({d})", "duplicate id")
         terms_of = {c.id: c.terms for c in lex.concept}
         for i, c in enumerate(lex.concept):
             parts = [re.escape(normalise(t)) for t in sorted(c.terms, key=len, reverse=True)]
@@ -275,7 +302,7 @@ def _cross_check(
             if not clause:
                 bad(file, f"{key}.match[{ci}]", "empty clause")
             for concept in clause:
-                if lex is not None and concept not in concept_defs:
+                if raw_concept_ids is not None and concept not in raw_concept_ids:
                     bad(
                         file,
                         f"{key}.match[{ci}]",
@@ -309,8 +336,6 @@ def _cross_check(
 
     typology_matchers: list[tuple[str, Matcher]] = []
     if typ_file:
-        for d in _dupes(t.id for t in typ_file.typology):
-            bad("typologies.toml", f"typology({d})", "duplicate id")
         for i, t in enumerate(typ_file.typology):
             key = f"typology[{i}]({t.id})"
             need_signal("typologies.toml", f"{key}.signal", t.signal)
@@ -356,7 +381,7 @@ def _cross_check(
             for j, opt in enumerate(item.options):
                 for sid in opt.raises:
                     need_signal(rel, f"{key}.options[{j}]({opt.id}).raises", sid)
-                if opt.typology and typ_file is not None and opt.typology not in typologies:
+                if opt.typology and raw_typology_ids is not None and opt.typology not in raw_typology_ids:
                     bad(
                         rel,
                         f"{key}.options[{j}]({opt.id}).typology",

@@ -1,0 +1,115 @@
+"""`teller-guard rules check`: the shipped rules pass; a broken copy reports every problem."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from teller_guard.cli import main
+from teller_guard.core.errors import RulesError
+from teller_guard.core.rules import load_rules, ruleset_version, shipped_rules_dir
+
+
+def test_shipped_rules_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "rules OK" in out and ruleset_version(shipped_rules_dir()) in out
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture drift: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_every_problem_is_reported_with_file_key_and_message(
+    rules_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(
+        rules_copy / "signals.toml",
+        'id = "on_phone"\nlabel = "边打电话边办理"\nweight = 25',
+        'id = "on_phone"\nlabel = "边打电话边办理"\nweight = 250',
+    )
+    _edit(
+        rules_copy / "signals.toml",
+        'id = "nervous"\nlabel = "神色慌张"\nweight = 12',
+        'id = "nervous"\nlabel = "神色慌张"\nweight = "twelve"\ncolour = "red"',
+    )
+    _edit(rules_copy / "signals.toml", 'id = "hurried"', 'id = "vague_answers"')
+    _edit(rules_copy / "checklists/counter.toml", 'raises_on_yes = ["on_phone"]', 'raises_on_yes = ["on_the_phone"]')
+    _edit(
+        rules_copy / "policy.toml", 'min_age = 70\nsignal = "elderly_senior"', 'min_age = 50\nsignal = "elderly_senior"'
+    )
+    _edit(rules_copy / "typologies.toml", 'match = [["loan", "loan_fee"]]', 'match = [["loan", "loan_feez"]]')
+    _edit(
+        rules_copy / "lexicon.toml",
+        '"(?:影响|上)[^，。]{0,2}(?:征信|黑名单)"',
+        '"(?:影响|上[^，。]{0,2}(?:征信|黑名单)"',
+    )
+    (rules_copy / "branch.toml").write_text('code = "BR0001"\nname = [broken', encoding="utf-8")
+
+    assert main(["--rules", str(rules_copy), "rules", "check"]) == 2
+    err = capsys.readouterr().err
+    expected = [
+        r"signals\.toml: signal\[\d+\]\(on_phone\)\.weight: .*less than or equal to 100",
+        r"signals\.toml: signal\[\d+\]\(nervous\)\.weight: .*valid integer",
+        r"signals\.toml: signal\[\d+\]\(nervous\)\.colour: unknown key",
+        r"signals\.toml: signal\(vague_answers\): duplicate id",
+        r"checklists/counter\.toml: item\[\d+\]\(look_phone\): refers to signal 'on_the_phone', which does not exist",
+        r"policy\.toml: age_band: min_age must increase",
+        r"typologies\.toml: typology\[\d+\]\(loan_fee\)\.match\[0\]: unknown concept 'loan_feez'",
+        r"lexicon\.toml: concept\[\d+\]\(credit_threat\)\.patterns\[0\]: invalid regular expression",
+        r"branch\.toml: not valid TOML",
+    ]
+    missing = [pat for pat in expected if not re.search(pat, err)]
+    assert not missing, f"not reported: {missing}\n---\n{err}"
+    assert "Traceback" not in err
+
+
+def test_missing_and_unexpected_files(rules_copy: Path) -> None:
+    (rules_copy / "notice.toml").unlink()
+    (rules_copy / "extra.toml").write_text("x = 1\n", encoding="utf-8")
+    with pytest.raises(RulesError) as exc:
+        load_rules(rules_copy)
+    text = exc.value.report()
+    assert "notice.toml: required file is missing" in text
+    assert "extra.toml: unexpected file" in text
+
+
+def test_required_observations_must_exist_and_be_observable(rules_copy: Path) -> None:
+    _edit(
+        rules_copy / "signals.toml",
+        'id = "hurried"\nlabel = "急于转账"\nweight = 10\ncategory = "behaviour"\nobservable = true',
+        'id = "hurried"\nlabel = "急于转账"\nweight = 10\ncategory = "behaviour"\nobservable = false',
+    )
+    with pytest.raises(RulesError) as exc:
+        load_rules(rules_copy)
+    assert any(p.key == "signal(hurried).observable" for p in exc.value.problems)
+
+
+def test_version_is_a_stable_content_hash(rules_copy: Path) -> None:
+    before = ruleset_version(rules_copy)
+    assert before == ruleset_version(shipped_rules_dir())
+    _edit(rules_copy / "branch.toml", 'name = "示例支行"', 'name = "城东支行"')
+    assert ruleset_version(rules_copy) != before
+    assert load_rules(rules_copy).version == ruleset_version(rules_copy)
+
+
+@pytest.mark.parametrize("argv", [["assess"], ["rules", "check"], []])
+def test_every_command_refuses_invalid_rules(rules_copy: Path, argv: list[str]) -> None:
+    (rules_copy / "signals.toml").write_text("signal = 3\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "teller_guard", "--rules", str(rules_copy), *argv],
+        input='{"channel": "counter", "amount": 1, "customer": {"age": 30}}',
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "invalid rules" in proc.stderr and "signals.toml" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
