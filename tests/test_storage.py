@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from teller_guard.core.models import FiredSignal
 from teller_guard.core.records import (
@@ -38,27 +38,27 @@ def record(
     group: str = "dissuaded",
     **kw: object,
 ) -> InterventionRecord:
-    base: dict[str, object] = dict(
-        channel=channel,
-        started_at=closed_at - timedelta(seconds=95),
-        closed_at=closed_at,
-        branch_code="BR0001",
-        staff_id="T001",
-        amount_fen=8_800_000,
-        customer_age=71,
-        customer_sex="F",
-        customer_name_masked="张*",
-        payee_account_masked="****6789",
-        purpose_text="民警说要转到安全账户",
-        payee_relation_text="不认识",
-        observations=("on_phone",),
-        answers=(
+    base: dict[str, object] = {
+        "channel": channel,
+        "started_at": closed_at - timedelta(seconds=95),
+        "closed_at": closed_at,
+        "branch_code": "BR0001",
+        "staff_id": "T001",
+        "amount_fen": 8_800_000,
+        "customer_age": 71,
+        "customer_sex": "F",
+        "customer_name_masked": "张*",
+        "payee_account_masked": "****6789",
+        "purpose_text": "民警说要转到安全账户",
+        "payee_relation_text": "不认识",
+        "observations": ("on_phone",),
+        "answers": (
             AnswerRecord(item_id="purpose", value="investigation", said="民警说要转到安全账户", answered_at=closed_at),
         ),
-        score=100,
-        level="critical",
-        rules_version="abc123",
-        signals=(
+        "score": 100,
+        "level": "critical",
+        "rules_version": "abc123",
+        "signals": (
             FiredSignal(
                 id="t_safe_account",
                 label="“安全账户”",
@@ -68,8 +68,8 @@ def record(
                 reason="……",
             ),
         ),
-        typologies=(TypologyRef(id="safe_account", label="“安全账户”诈骗"),),
-        decision=DecisionRecord(
+        "typologies": (TypologyRef(id="safe_account", label="“安全账户”诈骗"),),
+        "decision": DecisionRecord(
             decision=decision,
             label="劝阻成功（客户放弃）",
             group=group,
@@ -77,7 +77,7 @@ def record(
             decided_at=closed_at,
             amount_protected_fen=8_800_000,
         ),
-        acknowledgement=AcknowledgementRecord(
+        "acknowledgement": AcknowledgementRecord(
             method="refused",
             notice_serial="BR0001-20261101-0001",
             notice_version="v1",
@@ -85,8 +85,8 @@ def record(
             witness_staff_id="T001",
             at=closed_at,
         ),
-        step_seconds={"三问": 40, "二看": 5},
-    )
+        "step_seconds": {"三问": 40, "二看": 5},
+    }
     base.update(kw)
     return InterventionRecord(**base)  # type: ignore[arg-type]
 
@@ -141,7 +141,7 @@ def test_a_failed_save_leaves_nothing_behind(repo: Repository) -> None:
     rec = record()
     repo.save_intervention(rec)
     dup = record(uid=rec.uid)  # same uid: the unique index refuses the whole transaction
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         repo.save_intervention(dup)
     with repo.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM answer")).scalar() == 1
