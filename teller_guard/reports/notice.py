@@ -517,7 +517,12 @@ def layout_notice(doc: NoticeDoc, measure: Measure) -> list[list[Op]]:
         t = doc.typologies[0]
         others = "、".join(x.label for x in doc.typologies[1:])
         lines = [
-            (f"【{doc.level_word}】本行判断：您这笔转账疑似「{t.label}」诈骗", 14, True),
+            (
+                f"【{doc.level_word}】本行判断：您这笔转账疑似「{t.label}」"
+                + ("" if t.label.endswith("诈骗") else "诈骗"),
+                14,
+                True,
+            ),
             (t.description, 12.5, True),
         ]
         if others:

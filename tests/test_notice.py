@@ -1,0 +1,267 @@
+"""The bespoke notice: what it says (pure), and what the PDF really contains (pdftotext, pdffonts)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from teller_guard.core.records import AcknowledgementRecord, InterventionRecord
+from teller_guard.core.rules import RuleSet
+from teller_guard.reports.notice import (
+    STANDARD_FONT,
+    NoticeFont,
+    NoticeFontError,
+    acknowledgement_lines,
+    build_notice,
+    find_cjk_font,
+    notice_text_hash,
+    refusal_fact,
+    standard_measure,
+    wrap,
+    write_notice_pdf,
+)
+from tests.conftest import FROZEN_NOW
+from tests.notice_cases import CUSTOMER, ID_NUMBER, LOW, PAYEE, PAYEE_ACCOUNT, POLICE, SERIAL, case
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def pdftotext(path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True)
+    return out.stdout
+
+
+def pdffonts(path: Path) -> list[list[str]]:
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    return [line.split() for line in out.splitlines()[2:]]
+
+
+def ppm_pixel(path: Path, x: int, y: int) -> tuple[int, int, int]:
+    """One pixel of a binary PPM (``P6``, as pdftoppm writes it without ``-png``)."""
+    magic, size, _maxval, pixels = path.read_bytes().split(b"\n", 3)
+    assert magic == b"P6"
+    width = int(size.split()[0])
+    r, g, b = pixels[(y * width + x) * 3 : (y * width + x) * 3 + 3]
+    return r, g, b
+
+
+def page_count(path: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+@pytest.fixture
+def police(rules: RuleSet) -> InterventionRecord:
+    return case(rules, POLICE, FROZEN_NOW)[0]
+
+
+@pytest.fixture
+def low(rules: RuleSet) -> InterventionRecord:
+    return case(rules, LOW, FROZEN_NOW)[0]
+
+
+# ---------------------------------------------------------------- the document
+
+
+def test_police_notice_names_this_case(rules: RuleSet, police: InterventionRecord) -> None:
+    doc = build_notice(rules, police, serial=SERIAL, issued_at=FROZEN_NOW)
+    assert doc.issued_local == "2026年11月25日 10:30"  # 02:30 UTC is 10:30 in the branch
+    assert doc.level == "critical" and doc.level_word == "极高风险"
+    assert [t.label for t in doc.typologies] == ["冒充公检法"]
+    assert doc.typologies[0].description == "凡是自称公检法要求汇款的，都是诈骗。"
+    assert {s.label for s in doc.signals} >= {"冒充公检法", "边打电话边办理", "神色慌张"}
+    assert doc.advice == rules.notice.level_advice["critical"]
+    assert doc.customer == "王**（76 岁）"
+    assert doc.payee == "李**  ****0123"
+    assert doc.amount == "¥50,000.00"
+    assert doc.case_hash == police.case_hash()[:12]
+    assert doc.record_uid == police.uid
+
+
+def test_case_hash_on_the_notice_matches_the_closed_record(rules: RuleSet, police: InterventionRecord) -> None:
+    """The notice is printed before the decision; the hash must survive closing the case."""
+    from teller_guard.core.records import DecisionRecord
+
+    decided = police.model_copy(
+        update={
+            "decision": DecisionRecord(
+                decision="police", label="停止办理并报警", group="police", decided_by="T001", decided_at=FROZEN_NOW
+            )
+        }
+    )
+    doc = build_notice(rules, police, serial=SERIAL, issued_at=FROZEN_NOW)
+    assert decided.case_hash()[:12] == doc.case_hash
+
+
+def test_notice_text_hash_changes_with_the_text_not_the_sources(rules: RuleSet) -> None:
+    h = notice_text_hash(rules)
+    assert len(h) == 64
+    edited = rules.notice.model_copy(update={"closing": rules.notice.closing + "！"})
+    resourced = rules.notice.model_copy(update={"sources": ["branch policy"]})
+    from dataclasses import replace
+
+    assert notice_text_hash(replace(rules, notice=edited)) != h
+    assert notice_text_hash(replace(rules, notice=resourced)) == h
+
+
+def test_naive_issue_time_is_refused(rules: RuleSet, low: InterventionRecord) -> None:
+    with pytest.raises(ValueError):
+        build_notice(rules, low, serial=SERIAL, issued_at=FROZEN_NOW.replace(tzinfo=None))
+
+
+def test_wrap_never_starts_a_line_with_closing_punctuation() -> None:
+    text = "本次转账极可能是电信诈骗，本行已停止办理。请立即挂断对方电话，由本行协助您报警。" * 3
+    lines = wrap(text, 10.5, 60, standard_measure)
+    assert len(lines) > 3
+    assert "".join(lines) == text
+    assert not any(line[0] in "，。；：、" for line in lines)
+
+
+# ---------------------------------------------------------------- the PDF
+
+
+def test_police_pdf_text_font_and_privacy(tmp_path: Path, rules: RuleSet, police: InterventionRecord) -> None:
+    doc = build_notice(rules, police, serial=SERIAL, issued_at=FROZEN_NOW)
+    pdf = write_notice_pdf(doc, tmp_path / "police.pdf")
+    text = pdftotext(pdf)
+    flat = "".join(text.split())
+    assert "防范电信诈骗告知书" in flat
+    assert "疑似「冒充公检法」诈骗" in flat
+    assert "凡是自称公检法要求汇款的，都是诈骗。" in flat
+    for s in police.signals:
+        assert "".join(s.reason.split()) in flat, s.reason
+    assert "".join(rules.notice.level_advice["critical"].split()) in flat
+    assert text.count(SERIAL) >= 2  # header and every footer
+    assert rules.notice.version in text
+    assert police.rules_version in text
+    assert police.uid in text
+    assert police.case_hash()[:12] in text
+    assert "本人了解收款人情况" in flat and "客户签字" in flat
+    # Never the full identifiers
+    for secret in (ID_NUMBER, ID_NUMBER[:14], CUSTOMER, PAYEE, PAYEE_ACCOUNT, PAYEE_ACCOUNT[:-4]):
+        assert secret not in flat, secret
+    fonts = pdffonts(pdf)
+    assert fonts and all(row[-5] == "yes" for row in fonts), fonts  # emb column
+
+
+def test_low_risk_pdf_is_one_page_without_a_fraud_type(tmp_path: Path, rules: RuleSet, low: InterventionRecord) -> None:
+    doc = build_notice(rules, low, serial=SERIAL, issued_at=FROZEN_NOW)
+    pdf = write_notice_pdf(doc, tmp_path / "low.pdf")
+    flat = "".join(pdftotext(pdf).split())
+    assert "本次转账未发现明显风险信号" in flat
+    assert "疑似" not in flat.split("请您牢记")[0]  # no suspected fraud type before the fixed text
+    assert "".join(rules.notice.level_advice["low"].split()) in flat
+    assert page_count(pdf) == 1
+
+
+@pytest.mark.parametrize("name,data", [("police", POLICE), ("low", LOW)])
+def test_render_page_one_for_a_person_to_look_at(name: str, data: dict[str, object], rules: RuleSet) -> None:
+    """Writes tests/artifacts/notice-<case>.pdf and -1.png (gitignored): open them and look."""
+    record, _ = case(rules, data, FROZEN_NOW)
+    ARTIFACTS.mkdir(exist_ok=True)
+    doc = build_notice(rules, record, serial=SERIAL, issued_at=FROZEN_NOW)
+    pdf = write_notice_pdf(doc, ARTIFACTS / f"notice-{name}.pdf", created=FROZEN_NOW)
+    png = ARTIFACTS / f"notice-{name}-1.png"
+    png.unlink(missing_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(png.with_suffix(""))],
+        check=True,
+    )
+    assert png.stat().st_size > 20_000  # a real page with text, not a blank one
+
+
+def test_police_and_low_notices_look_different(rules: RuleSet, tmp_path: Path) -> None:
+    """The bespoke banner is red for 冒充公检法 and green for low risk: compare the pixels under it."""
+    colours = {}
+    for name, data in (("police", POLICE), ("low", LOW)):
+        record, _ = case(rules, data, FROZEN_NOW)
+        pdf = write_notice_pdf(
+            build_notice(rules, record, serial=SERIAL, issued_at=FROZEN_NOW), tmp_path / f"{name}.pdf"
+        )
+        ppm = tmp_path / f"{name}.ppm"
+        # 20 dpi: the banner (about 55 mm from the top, 17 mm from the left) is pixel (14, 44)
+        subprocess.run(
+            ["pdftoppm", "-r", "20", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(ppm.with_suffix(""))],
+            check=True,
+        )
+        colours[name] = ppm_pixel(ppm, 14, 44)
+    r, g, b = colours["police"]
+    assert r > 150 and g < 80 and b < 80, colours  # red
+    r, g, b = colours["low"]
+    assert g > r and g > b, colours  # green
+
+
+def test_standard_font_fallback_is_readable_but_not_embedded(
+    tmp_path: Path, rules: RuleSet, police: InterventionRecord
+) -> None:
+    doc = build_notice(rules, police, serial=SERIAL, issued_at=FROZEN_NOW)
+    pdf = write_notice_pdf(doc, tmp_path / "std.pdf", font=NoticeFont(STANDARD_FONT, None))
+    fonts = pdffonts(pdf)
+    assert [row[0] for row in fonts] == [STANDARD_FONT]
+    assert fonts[0][-5] == "no"
+    flat = "".join(pdftotext(pdf).split())
+    assert "凡是自称公检法要求汇款的，都是诈骗。" in flat
+    assert police.case_hash()[:12] in flat
+
+
+def test_write_is_atomic_and_leaves_no_temp_files(tmp_path: Path, rules: RuleSet, low: InterventionRecord) -> None:
+    doc = build_notice(rules, low, serial=SERIAL, issued_at=FROZEN_NOW)
+    target = tmp_path / "notices" / f"{SERIAL}.pdf"
+    write_notice_pdf(doc, target, created=FROZEN_NOW)
+    first = target.read_bytes()
+    write_notice_pdf(doc, target, created=FROZEN_NOW)
+    assert target.read_bytes()[:5] == b"%PDF-"
+    assert len(target.read_bytes()) == len(first)  # a re-print is the same document
+    assert [p.name for p in target.parent.iterdir()] == [target.name]
+
+
+# ---------------------------------------------------------------- fonts
+
+
+def test_font_override_and_fallback(tmp_path: Path) -> None:
+    assert find_cjk_font({"TELLER_GUARD_PDF_FONT": "standard"}) == NoticeFont(STANDARD_FONT, None)
+    font = tmp_path / "mine.ttc"
+    font.write_bytes(b"x")
+    chosen = find_cjk_font({"TELLER_GUARD_PDF_FONT": f"{font}#2"})
+    assert chosen.path == font and chosen.index == 2 and chosen.embedded
+    with pytest.raises(NoticeFontError, match="no such font file"):
+        find_cjk_font({"TELLER_GUARD_PDF_FONT": str(tmp_path / "missing.ttf")})
+    with pytest.raises(NoticeFontError, match="index"):
+        find_cjk_font({"TELLER_GUARD_PDF_FONT": f"{font}#two"})
+
+
+def test_this_machine_embeds_wenquanyi() -> None:
+    """Debian's fonts-wqy-microhei is what the branch image installs (README)."""
+    font = find_cjk_font({})
+    assert font.embedded and font.name == "WenQuanYi Micro Hei"
+
+
+# ---------------------------------------------------------------- the acknowledgement, for other views
+
+
+def test_acknowledgement_lines_and_refusal_fact() -> None:
+    common = {"notice_serial": SERIAL, "notice_version": "2026.11-1", "notice_text_hash": "ab" * 32, "at": FROZEN_NOW}
+    screen = AcknowledgementRecord(method="screen", signer_masked="王**", witness_staff_id="T001", **common)
+    lines = acknowledgement_lines(screen)
+    assert f"告知书编号：{SERIAL}" in lines
+    assert "签署情况：屏幕签名（签名：王**）" in lines
+    assert "见证柜员：T001" in lines
+    assert "时间：2026-11-25 10:30" in lines
+    assert refusal_fact(screen) is None
+
+    refused = AcknowledgementRecord(method="refused", reason="说是自己的钱", witness_staff_id="T001", **common)
+    fact = refusal_fact(refused)
+    assert fact is not None and "拒绝" in fact and "说是自己的钱" in fact
+    assert any(line.startswith("风险事实：") for line in acknowledgement_lines(refused))
+
+    override = AcknowledgementRecord(
+        method="override",
+        supervisor_id="S001",
+        reason="客户视力障碍，已口头逐条告知",
+        witness_staff_id="T001",
+        **common,
+    )
+    assert "放行理由：客户视力障碍，已口头逐条告知" in acknowledgement_lines(override)
+    assert acknowledgement_lines(None) == ["告知书：未记录签署情况"]
