@@ -65,4 +65,7 @@ def closing_problems(
             acknowledgement.supervisor_id and (acknowledgement.reason or "").strip()
         ):
             problems.append("主管放行须填写主管工号和理由")
+        elif acknowledgement.method == "override" and acknowledgement.supervisor_id == acknowledgement.witness_staff_id:
+            # An override is a second pair of eyes; the teller cannot wave their own case through.
+            problems.append("主管放行须由另一名员工复核，不能是经办柜员本人")
     return problems
