@@ -1,23 +1,47 @@
-"""The customer's acknowledgement of the bespoke notice (minimal version; being extended).
+"""The customer's acknowledgement of the bespoke 《防范电信诈骗告知书》.
 
-Contract used by the counter flow:
-``AcknowledgeScreen(record=..., assessment=..., serial=..., witness=..., clock=...)`` is a
-``ModalScreen[AcknowledgementRecord | None]``; it dismisses with the acknowledgement (paper,
-screen, refused, override) or ``None`` when cancelled.
+The screen shows what the notice says about this case (level, signals, fraud type), writes
+the notice PDF to ``<data dir>/notices/<serial>.pdf`` in a thread worker as soon as it opens,
+and records one of four outcomes:
+
+* **纸质已签字** — the customer signed the printed copy; the teller confirms by entering the
+  serial printed on it (in full or its last four characters);
+* **屏幕签名** — the customer types their name; only the masked name is kept, with the
+  teller who witnessed it;
+* **客户拒绝签字** — recorded, never skipped: a refusal is itself a risk fact, and at high or
+  critical risk the case can then only proceed with a supervisor's review
+  (:func:`teller_guard.core.closing.closing_problems`);
+* **主管放行** — a supervisor (another member of staff) lets the case close without a
+  signature, with a reason.
+
+Contract used by the counter flow (keep it stable)::
+
+    AcknowledgeScreen(record=..., assessment=..., serial=..., witness=...,
+                      notice_version=rules.notice.version,
+                      notice_text_hash=notice_text_hash(rules), clock=...)
+
+is a ``ModalScreen[AcknowledgementRecord | None]``; it dismisses with the acknowledgement, or
+``None`` when the teller goes back without recording one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from textual import on
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from teller_guard.core.models import Assessment
 from teller_guard.core.records import (
@@ -27,12 +51,87 @@ from teller_guard.core.records import (
     mask_name,
     utcnow,
 )
+from teller_guard.core.rules import RuleSet
+from teller_guard.reports.notice import (
+    NoticeFont,
+    NoticeFontError,
+    build_notice,
+    write_notice_pdf,
+)
+
+_STAFF_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+MIN_OVERRIDE_REASON = 4
+"""A supervisor's reason must say something (at least this many characters)."""
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 of a text (kept for callers that hash their own text; prefer
+    :func:`teller_guard.reports.notice.notice_text_hash`)."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def serial_matches(serial: str, entered: str) -> bool:
+    """The teller's entry confirms the printed serial: all of it, or at least its last four characters."""
+    entered = entered.strip().upper()
+    return bool(entered) and (entered == serial.upper() or (len(entered) >= 4 and serial.upper().endswith(entered)))
 
 
 class AcknowledgeScreen(ModalScreen[AcknowledgementRecord | None]):
     """Record how the customer acknowledged the notice (or that they refused)."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消", id="ack-cancel")]
+    BINDING_GROUP_TITLE = "告知书签署"
+    BINDINGS = [
+        Binding(
+            "f2",
+            "paper",
+            "纸质已签",
+            tooltip="客户已在打印的告知书上签字：先在左侧输入告知书上的编号（完整或后 4 位）",
+            id="ack-paper",
+        ),
+        Binding(
+            "f3",
+            "screen_sign",
+            "屏幕签名",
+            tooltip="客户本人在左侧输入姓名作为签名；只保存脱敏姓名和见证柜员",
+            id="ack-screen",
+        ),
+        Binding(
+            "f4",
+            "refused",
+            "拒绝签字",
+            tooltip="客户拒绝签字：如实记录（这本身是风险信号）；高/极高风险须主管复核后方可办理",
+            id="ack-refused",
+        ),
+        Binding(
+            "f5",
+            "override",
+            "主管放行",
+            tooltip="不签字放行：须另一名主管的工号和理由",
+            id="ack-override",
+        ),
+        Binding(
+            "ctrl+s",
+            "save_notice",
+            "重新生成告知书",
+            tooltip="重新生成本案告知书 PDF（保存在数据目录 notices/ 下，可打印）",
+            id="ack-save-notice",
+        ),
+        Binding("escape", "cancel", "返回", tooltip="不记录签署情况，返回上一步", id="ack-cancel"),
+    ]
+
+    class NoticeSaved(Message):
+        """The notice PDF was written."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+    class NoticeFailed(Message):
+        """The notice PDF could not be written (the reason is in Chinese-free system words)."""
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
 
     def __init__(
         self,
@@ -44,54 +143,227 @@ class AcknowledgeScreen(ModalScreen[AcknowledgementRecord | None]):
         notice_version: str,
         notice_text_hash: str,
         clock: Callable[[], datetime] = utcnow,
+        rules: RuleSet | None = None,
+        notices_dir: Path | None = None,
+        tz: ZoneInfo | None = None,
+        font: NoticeFont | None = None,
     ) -> None:
+        """Args beyond the contract are optional: by default they come from the running
+        :class:`~teller_guard.ui.app.TellerGuardApp` (its rules and settings)."""
         super().__init__()
         self.record = record
+        """The case as assessed (provisional: no decision yet)."""
         self.assessment = assessment
         self.serial = serial
+        """The notice serial printed on the PDF and recorded with the acknowledgement."""
         self.witness = witness
+        """The teller who witnesses the signature (or the refusal)."""
         self.notice_version = notice_version
         self.notice_text_hash = notice_text_hash
         self.clock = clock
+        self.issued_at = clock()
+        """When the notice was issued (printed on it, and the PDF's creation date)."""
+        self._rules = rules
+        self._notices_dir = notices_dir
+        self._tz = tz
+        self._font = font
+        self.notice_path: Path | None = None
+        """Where the notice PDF was written, once the worker has finished."""
+
+    # ------------------------------------------------------------ app-provided defaults
+    @property
+    def rules(self) -> RuleSet:
+        return self._rules or self.app.rules  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self._tz or self.app.settings.zone  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def notices_dir(self) -> Path:
+        return self._notices_dir or Path(self.app.settings.data_dir) / "notices"  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------ layout
+    def _summary(self) -> Text:
+        a = self.assessment
+        text = Text()
+        text.append(f"风险等级：{a.level_label}（{a.score} 分）", style="bold")
+        text.append(f"    告知书版本 {self.notice_version}\n")
+        if a.signals:
+            text.append("本案提示：", style="bold")
+            text.append("、".join(s.label for s in a.signals) + "\n")
+        else:
+            text.append("本案未发现风险信号（告知书仍须客户阅读）\n", style="dim")
+        if a.typologies:
+            text.append("疑似诈骗：", style="bold red")
+            text.append("、".join(t.label for t in a.typologies) + "\n", style="bold red")
+            text.append(a.typologies[0].description, style="red")
+        return text
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="ack-box"):
-            yield Label(f"《防范电信诈骗告知书》 编号 {self.serial}", classes="title")
-            yield Input(placeholder="客户在屏幕上签名（输入姓名）", id="ack-signer")
-            yield Button("纸质已签字", id="ack-paper", variant="primary")
-            yield Button("屏幕签名", id="ack-screen")
-            yield Button("客户拒绝签字", id="ack-refused", variant="warning")
+        high = self.assessment.level in ("high", "critical")
+        with VerticalScroll(id="ack-box"):
+            yield Label(f"《防范电信诈骗告知书》  编号 {self.serial}", classes="title", id="ack-title")
+            summary = Static(self._summary(), id="ack-summary")
+            summary.set_class(high, "-alarm")
+            yield summary
+            yield Label("正在生成告知书 PDF…", id="ack-file", classes="hint")
+            yield Label("请客户阅读告知书，然后记录签署情况：", classes="hint")
+            with Horizontal(classes="ack-row"):
+                yield Input(
+                    placeholder="核对纸质告知书上的编号（完整或后 4 位）",
+                    id="ack-serial-input",
+                    max_length=40,
+                    tooltip="输入客户签字的那份告知书上印的编号，确认签的是本案的告知书",
+                )
+                yield Button("纸质已签字 F2", id="ack-paper", variant="primary", tooltip="客户已在纸质告知书上签字")
+            with Horizontal(classes="ack-row"):
+                yield Input(
+                    placeholder="客户本人输入姓名（屏幕签名）",
+                    id="ack-signer",
+                    max_length=40,
+                    tooltip="只保存脱敏姓名（如 张**）和见证柜员工号",
+                )
+                yield Button("屏幕签名 F3", id="ack-screen", tooltip="客户在屏幕上输入姓名作为签名")
+            with Horizontal(classes="ack-row"):
+                yield Input(
+                    placeholder="拒签时客户怎么说（可不填）",
+                    id="ack-refuse-reason",
+                    max_length=200,
+                    tooltip="如实记录客户拒签的原因",
+                )
+                yield Button(
+                    "客户拒绝签字 F4",
+                    id="ack-refused",
+                    variant="warning",
+                    tooltip="记录客户拒绝签字；这本身是风险信号，不会被跳过",
+                )
+            if high:
+                yield Label(
+                    f"{self.assessment.level_label}风险：客户拒签后，办理须主管复核并说明理由。",
+                    id="ack-refuse-note",
+                    classes="hint",
+                )
+            with Horizontal(classes="ack-row"):
+                yield Input(
+                    placeholder="主管工号", id="ack-supervisor", max_length=32, tooltip="放行的主管（不能是本人）"
+                )
+                yield Input(
+                    placeholder="放行理由",
+                    id="ack-override-reason",
+                    max_length=200,
+                    tooltip="为什么不签字也可以办理",
+                )
+                yield Button("主管放行 F5", id="ack-override", variant="error", tooltip="主管复核后不签字放行")
+            yield Label("", id="ack-error")
+        yield Footer()
 
-    def _done(self, method: str, signer: str | None = None) -> None:
+    def on_mount(self) -> None:
+        self.action_save_notice()
+
+    # ------------------------------------------------------------ the notice PDF
+    def action_save_notice(self) -> None:
+        """(Re)write the notice PDF; the app's rules and settings are read here, on the UI thread."""
+        self.query_one("#ack-file", Label).update("正在生成告知书 PDF…")
+        self._save_notice(self.rules, self.zone, self.notices_dir / f"{self.serial}.pdf")
+
+    @work(thread=True, exclusive=True, group="notice", description="生成告知书 PDF")
+    def _save_notice(self, rules: RuleSet, zone: ZoneInfo, path: Path) -> None:
+        """Write the notice off the UI thread; report back by message."""
+        try:
+            doc = build_notice(rules, self.record, serial=self.serial, issued_at=self.issued_at, tz=zone)
+            path = write_notice_pdf(doc, path, font=self._font, created=self.issued_at)
+        except (OSError, NoticeFontError, ValueError) as exc:
+            self.post_message(self.NoticeFailed(str(exc)))
+            return
+        self.post_message(self.NoticeSaved(path))
+
+    @on(NoticeSaved)
+    def _notice_saved(self, event: NoticeSaved) -> None:
+        self.notice_path = event.path
+        self.query_one("#ack-file", Label).update(f"告知书已生成：{event.path}（请打印交客户阅读签字）")
+
+    @on(NoticeFailed)
+    def _notice_failed(self, event: NoticeFailed) -> None:
+        self.query_one("#ack-file", Label).update(f"告知书生成失败：{event.error}（可按 Ctrl+S 重试）")
+
+    # ------------------------------------------------------------ recording
+    def _error(self, message: str, focus: str | None = None) -> None:
+        self.query_one("#ack-error", Label).update(message)
+        if focus:
+            self.query_one(focus, Input).focus()
+
+    def _value(self, selector: str) -> str:
+        return self.query_one(selector, Input).value.strip()
+
+    def _done(self, method: str, **fields: Any) -> None:
         self.dismiss(
             AcknowledgementRecord(
                 method=method,  # type: ignore[arg-type]
                 notice_serial=self.serial,
                 notice_version=self.notice_version,
                 notice_text_hash=self.notice_text_hash,
-                signer_masked=mask_name(signer) if signer else None,
                 witness_staff_id=self.witness.staff_id,
                 at=self.clock(),
+                **fields,
             )
         )
 
     @on(Button.Pressed, "#ack-paper")
-    def paper(self) -> None:
+    @on(Input.Submitted, "#ack-serial-input")
+    def action_paper(self) -> None:
+        """Signed on paper: the teller confirms the serial printed on the signed copy."""
+        if not serial_matches(self.serial, self._value("#ack-serial-input")):
+            self._error(
+                f"编号不符：请核对客户签字的告知书编号（本案为 {self.serial}，输入完整编号或后 4 位）",
+                "#ack-serial-input",
+            )
+            return
         self._done("paper")
 
     @on(Button.Pressed, "#ack-screen")
-    def screen_signed(self) -> None:
-        name = self.query_one("#ack-signer", Input).value.strip()
-        if name:
-            self._done("screen", name)
+    @on(Input.Submitted, "#ack-signer")
+    def action_screen_sign(self) -> None:
+        """Signed on screen: keep only the masked name, and who witnessed it."""
+        name = self._value("#ack-signer")
+        if not name or any(ch.isdigit() for ch in name):
+            self._error("请客户本人输入姓名作为签名", "#ack-signer")
+            return
+        masked = mask_name(name)
+        expected = self.record.customer_name_masked
+        if expected and masked != expected:
+            self._error(f"签名与本案客户姓名不符（登记为 {expected}），请客户本人签名", "#ack-signer")
+            return
+        # The full name never leaves this method: the widget is cleared before dismissing.
+        self.query_one("#ack-signer", Input).value = ""
+        self._done("screen", signer_masked=masked)
 
     @on(Button.Pressed, "#ack-refused")
-    def refused(self) -> None:
-        self._done("refused")
+    def action_refused(self) -> None:
+        """The customer refused to sign: recorded, with what they said and any supervisor present."""
+        reason = self._value("#ack-refuse-reason") or None
+        supervisor = self._value("#ack-supervisor") or None
+        if supervisor and not _STAFF_ID.match(supervisor):
+            self._error("主管工号只能是字母、数字", "#ack-supervisor")
+            return
+        self._done("refused", reason=reason, supervisor_id=supervisor)
+
+    @on(Button.Pressed, "#ack-override")
+    @on(Input.Submitted, "#ack-override-reason")
+    def action_override(self) -> None:
+        """Close without a signature: needs another member of staff's id and a real reason."""
+        supervisor = self._value("#ack-supervisor")
+        reason = self._value("#ack-override-reason")
+        if not supervisor or not _STAFF_ID.match(supervisor):
+            self._error("主管放行须填写主管工号", "#ack-supervisor")
+            return
+        if supervisor == self.witness.staff_id:
+            self._error("主管放行须由另一名员工复核，不能是经办柜员本人", "#ack-supervisor")
+            return
+        if len(reason) < MIN_OVERRIDE_REASON:
+            self._error(f"请写明放行理由（至少 {MIN_OVERRIDE_REASON} 个字）", "#ack-override-reason")
+            return
+        self._done("override", supervisor_id=supervisor, reason=reason)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,192 @@
+"""The acknowledgement screen through Pilot: paper, screen signature, refusal, supervisor override,
+and the notice PDF written by its worker into ``<data dir>/notices/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import Input, Label
+
+from teller_guard.config import Settings
+from teller_guard.core.models import Assessment
+from teller_guard.core.records import AcknowledgementRecord, InterventionRecord, Staff
+from teller_guard.core.rules import RuleSet
+from teller_guard.reports.notice import notice_text_hash
+from teller_guard.storage.repository import Repository
+from teller_guard.ui.app import TellerGuardApp
+from teller_guard.ui.screens.acknowledge import AcknowledgeScreen, serial_matches
+from tests.conftest import FROZEN_NOW
+from tests.notice_cases import CUSTOMER, LOW, POLICE, SERIAL, case
+
+TELLER = Staff(staff_id="T001", name="柜员甲")
+CSS = Path(__file__).parents[2] / "teller_guard" / "ui" / "app.tcss"
+
+
+class Host(App[None]):
+    """A bare app with what the screen reads from the real one: rules and settings."""
+
+    CSS_PATH = CSS
+
+    def __init__(self, rules: RuleSet, settings: Settings, screen: AcknowledgeScreen) -> None:
+        super().__init__()
+        self.rules = rules
+        self.settings = settings
+        self.ack_screen = screen
+        self.results: list[AcknowledgementRecord | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.ack_screen, self.results.append)
+
+
+def make_screen(rules: RuleSet, record: InterventionRecord, assessment: Assessment) -> AcknowledgeScreen:
+    return AcknowledgeScreen(
+        record=record,
+        assessment=assessment,
+        serial=SERIAL,
+        witness=TELLER,
+        notice_version=rules.notice.version,
+        notice_text_hash=notice_text_hash(rules),
+        clock=lambda: FROZEN_NOW,
+    )
+
+
+def host(rules: RuleSet, settings: Settings, data: dict[str, object] = POLICE) -> Host:
+    record, result = case(rules, data, FROZEN_NOW)
+    return Host(rules, settings, make_screen(rules, record, result))
+
+
+async def test_paper_signature_needs_the_printed_serial(rules: RuleSet, settings: Settings) -> None:
+    app = host(rules, settings)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("f2")  # nothing entered yet
+        assert app.results == []
+        assert "编号不符" in str(app.screen.query_one("#ack-error", Label).render())
+        await pilot.click("#ack-serial-input")
+        await pilot.press(*"0006")  # the wrong copy
+        await pilot.press("f2")
+        assert app.results == []
+        app.screen.query_one("#ack-serial-input", Input).value = ""
+        await pilot.press(*"0007", "enter")
+        await pilot.pause()
+    [ack] = app.results
+    assert ack is not None and ack.method == "paper"
+    assert ack.notice_serial == SERIAL and ack.witness_staff_id == "T001"
+    assert ack.notice_version == rules.notice.version and ack.notice_text_hash == notice_text_hash(rules)
+    assert ack.at == FROZEN_NOW
+
+
+async def test_the_worker_saves_the_notice_pdf_in_the_data_dir(rules: RuleSet, settings: Settings) -> None:
+    app = host(rules, settings)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        path = settings.data_dir / "notices" / f"{SERIAL}.pdf"
+        assert app.ack_screen.notice_path == path
+        assert path.read_bytes()[:5] == b"%PDF-"
+        assert str(path) in str(app.screen.query_one("#ack-file", Label).render())
+
+
+async def test_screen_signature_keeps_only_the_masked_name(rules: RuleSet, settings: Settings) -> None:
+    app = host(rules, settings)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        signer = app.screen.query_one("#ack-signer", Input)
+        signer.value = "李建国"  # not the customer on this case
+        await pilot.press("f3")
+        assert app.results == []
+        assert "签名与本案客户姓名不符" in str(app.screen.query_one("#ack-error", Label).render())
+        signer.value = CUSTOMER
+        await pilot.click("#ack-screen")
+        await pilot.pause()
+    [ack] = app.results
+    assert ack is not None and ack.method == "screen"
+    assert ack.signer_masked == "王**" and CUSTOMER not in ack.model_dump_json()
+    assert ack.witness_staff_id == "T001"
+
+
+async def test_refusal_is_recorded_with_what_the_customer_said(rules: RuleSet, settings: Settings) -> None:
+    app = host(rules, settings)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        # At critical risk the screen says a refusal needs a supervisor's review.
+        assert "须主管复核" in str(app.screen.query_one("#ack-refuse-note", Label).render())
+        app.screen.query_one("#ack-refuse-reason", Input).value = "说这是自己的钱，不用银行管"
+        await pilot.press("f4")
+        await pilot.pause()
+    [ack] = app.results
+    assert ack is not None and ack.method == "refused"
+    assert ack.reason == "说这是自己的钱，不用银行管"
+    assert ack.signer_masked is None
+
+
+async def test_low_risk_has_no_supervisor_note(rules: RuleSet, settings: Settings) -> None:
+    app = host(rules, settings, LOW)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        assert not app.screen.query("#ack-refuse-note")
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]  # going back records nothing, and says so
+
+
+async def test_override_requires_another_supervisor_and_a_reason(rules: RuleSet, settings: Settings) -> None:
+    app = host(rules, settings)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        error = app.screen.query_one("#ack-error", Label)
+        await pilot.press("f5")
+        assert app.results == [] and "主管工号" in str(error.render())
+        app.screen.query_one("#ack-supervisor", Input).value = "T001"  # the teller themself
+        app.screen.query_one("#ack-override-reason", Input).value = "客户坚持办理"
+        await pilot.press("f5")
+        assert app.results == [] and "不能是经办柜员本人" in str(error.render())
+        app.screen.query_one("#ack-supervisor", Input).value = "S001"
+        app.screen.query_one("#ack-override-reason", Input).value = "好"
+        await pilot.press("f5")
+        assert app.results == [] and "放行理由" in str(error.render())
+        app.screen.query_one("#ack-override-reason", Input).value = "客户视力障碍，已逐条口头告知"
+        await pilot.click("#ack-override")
+        await pilot.pause()
+    [ack] = app.results
+    assert ack is not None and ack.method == "override"
+    assert ack.supervisor_id == "S001" and ack.reason == "客户视力障碍，已逐条口头告知"
+
+
+async def test_inside_the_real_app(rules: RuleSet, settings: Settings, repo: Repository) -> None:
+    """Pushed over the real app (staff given, so no login): rules and data dir come from the app."""
+    app = TellerGuardApp(settings=settings, rules=rules, repo=repo, staff=TELLER, clock=lambda: FROZEN_NOW)
+    record, result = case(rules, POLICE, FROZEN_NOW)
+    results: list[AcknowledgementRecord | None] = []
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        serial = repo.next_notice_serial(rules.branch.code, at=FROZEN_NOW)
+        screen = AcknowledgeScreen(
+            record=record,
+            assessment=result,
+            serial=serial,
+            witness=TELLER,
+            notice_version=rules.notice.version,
+            notice_text_hash=notice_text_hash(rules),
+            clock=lambda: FROZEN_NOW,
+        )
+        app.push_screen(screen, results.append)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (settings.data_dir / "notices" / f"{serial}.pdf").is_file()
+        screen.query_one("#ack-serial-input", Input).value = serial[-4:]
+        await pilot.press("f2")
+        await pilot.pause()
+    [ack] = results
+    assert ack is not None and ack.method == "paper" and ack.notice_serial == serial == "BR0001-20261125-0001"
+
+
+def test_serial_confirmation_rules() -> None:
+    assert serial_matches(SERIAL, SERIAL.lower())
+    assert serial_matches(SERIAL, " 0007 ")
+    assert not serial_matches(SERIAL, "007")  # too short to mean anything
+    assert not serial_matches(SERIAL, "")
+    assert not serial_matches(SERIAL, "0008")
