@@ -265,3 +265,18 @@ def test_acknowledgement_lines_and_refusal_fact() -> None:
     )
     assert "放行理由：客户视力障碍，已口头逐条告知" in acknowledgement_lines(override)
     assert acknowledgement_lines(None) == ["告知书：未记录签署情况"]
+
+
+def test_notice_modules_load_without_textual() -> None:
+    """The ``notice`` command and the PDF writer are usable on a machine without the TUI."""
+    import json
+    import sys
+
+    code = (
+        "import teller_guard.reports.notice, teller_guard.commands.notice, sys, json\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    loaded = json.loads(out.strip().splitlines()[-1])
+    assert "teller_guard.reports.notice" in loaded
+    assert not [m for m in loaded if m.split(".")[0] == "textual"]
