@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -242,7 +243,12 @@ def test_this_machine_embeds_wenquanyi() -> None:
 
 
 def test_acknowledgement_lines_and_refusal_fact() -> None:
-    common = {"notice_serial": SERIAL, "notice_version": "2026.11-1", "notice_text_hash": "ab" * 32, "at": FROZEN_NOW}
+    common: dict[str, Any] = {
+        "notice_serial": SERIAL,
+        "notice_version": "2026.11-1",
+        "notice_text_hash": "ab" * 32,
+        "at": FROZEN_NOW,
+    }
     screen = AcknowledgementRecord(method="screen", signer_masked="王**", witness_staff_id="T001", **common)
     lines = acknowledgement_lines(screen)
     assert f"告知书编号：{SERIAL}" in lines

@@ -602,8 +602,8 @@ def layout_notice(doc: NoticeDoc, measure: Measure) -> list[list[Op]]:
         ops.append(LineOp(MARGIN, y, PAGE_W - MARGIN, y))
         first, second = doc.footer()
         footer_lines = [*wrap(first, 7.5, full, measure), *wrap(f"{second}    第 {n}/{total} 页", 7.5, full, measure)]
-        for k, line in enumerate(footer_lines):
-            ops.append(TextOp(MARGIN, y + 3.5 + k * 3.4, line, 7.5, GREY))
+        for row, line in enumerate(footer_lines):
+            ops.append(TextOp(MARGIN, y + 3.5 + row * 3.4, line, 7.5, GREY))
     return p.pages
 
 
