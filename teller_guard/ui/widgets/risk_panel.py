@@ -40,7 +40,7 @@ class RiskPanel(Static):
             table.add_column(width=5, justify="right")
             table.add_column(ratio=1)
             for s in a.signals:
-                table.add_row(Text(f"+{s.points}", style="bold"), Text(s.reason))
+                table.add_row(Text(f"+{s.points}", style="bold"), Text(s.reason, overflow="fold"))  # CJK has no spaces: fold, never cut
             parts += [Text(""), Text("原因：", style="bold"), table]
         else:
             parts.append(Text("未发现风险信号。", style="dim"))
