@@ -63,6 +63,12 @@ class InterventionRow(SQLModel, table=True):
     typology_ids: str = ""
     typology_labels: str = ""
     primary_typology: str | None = Field(default=None, max_length=48)
+    decision_group: str | None = Field(default=None, max_length=16)
+    """Copied from the decision on write (migration 0002), so month statistics need no join."""
+    amount_protected_fen: int = Field(default=0, sa_type=BigInteger)
+    """Copied from the decision on write (0 unless dissuaded or police)."""
+    ack_method: str | None = Field(default=None, max_length=12)
+    """Copied from the acknowledgement on write (paper/screen/refused/override, or none)."""
 
     handoff_from_uid: str | None = Field(default=None, index=True, max_length=32)
     corrects_uid: str | None = Field(default=None, index=True, max_length=32)
