@@ -296,8 +296,16 @@ def _cross_check(
             bad("lexicon.toml", f"purpose({d})", "duplicate id")
 
     def compile_matcher(
-        file: str, key: str, clauses: list[list[str]], neutralise: list[str], fields: Iterable[str]
+        file: str,
+        key: str,
+        clauses: list[list[str]],
+        neutralise: list[str],
+        fields: Iterable[str],
+        unless: list[str] = [],  # noqa: B006 (read only)
     ) -> Matcher:
+        for concept in unless:
+            if raw_concept_ids is not None and concept not in raw_concept_ids:
+                bad(file, f"{key}.unless", f"unknown concept '{concept}' (not in lexicon.toml)")
         for ci, clause in enumerate(clauses):
             if not clause:
                 bad(file, f"{key}.match[{ci}]", "empty clause")
@@ -314,7 +322,7 @@ def _cross_check(
             for j, pat in enumerate(neutralise)
             if (rx := _compile_pattern(pat, terms_of, file, f"{key}.neutralise[{j}]", bad)) is not None
         ]
-        return Matcher(tuple(tuple(c) for c in clauses), tuple(rxs), tuple(fields))  # type: ignore[arg-type]
+        return Matcher(tuple(tuple(c) for c in clauses), tuple(rxs), tuple(fields), tuple(unless))  # type: ignore[arg-type]
 
     text_rules: list[tuple[str, Matcher]] = []
     purposes: list[PurposeCategory] = []
@@ -325,7 +333,7 @@ def _cross_check(
             text_rules.append(
                 (
                     tr.signal,
-                    compile_matcher("lexicon.toml", key, tr.match, tr.neutralise, tr.fields),
+                    compile_matcher("lexicon.toml", key, tr.match, tr.neutralise, tr.fields, tr.unless),
                 )
             )
         for p in lex.purpose:
@@ -348,6 +356,7 @@ def _cross_check(
                         t.match,
                         t.neutralise,
                         ("purpose", "payee_relation", "notes"),
+                        t.unless,
                     ),
                 )
             )

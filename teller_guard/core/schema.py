@@ -88,6 +88,9 @@ class TextRuleDef(Strict):
     """Any clause may match; a clause matches when every concept in it is present."""
     neutralise: list[Text] = []
     """Regexes blanked out before matching: benign mentions that must not count."""
+    unless: list[Id] = []
+    """Concepts that show the story is benign (paid in person against an official notice, met in
+    person long ago): when any of them is present, the rule does not fire."""
 
 
 class PurposeDef(Strict):
@@ -126,6 +129,8 @@ class TypologyDef(Strict):
     """What this fraud looks like, in one line (printed on the notice: 凡是…都是诈骗)."""
     match: list[list[Id]] = Field(min_length=1)
     neutralise: list[Text] = []
+    unless: list[Id] = []
+    """Concepts that show a benign story; when any is present the typology does not fire."""
     script: list[Text] = Field(min_length=1)
     """Short lines for the teller to say back (六个一 / 八个凡是 / 三不一要)."""
     actions: list[Text] = []

@@ -77,6 +77,7 @@ class Matcher:
     clauses: tuple[tuple[str, ...], ...]
     neutralise: tuple[re.Pattern[str], ...]
     fields: tuple[TextField, ...]
+    unless: tuple[str, ...] = ()
 
 
 @dataclass
@@ -110,6 +111,8 @@ class TextScan:
     def match(self, matcher: Matcher) -> str | None:
         """Return the evidence (phrases and where they were said) if any clause matches."""
         if not any(f in self.texts for f in matcher.fields):
+            return None
+        if any(self._find(c, f, ()) for c in matcher.unless for f in matcher.fields):
             return None
         # Prefer a clause said in one breath (one field); fall back to the whole conversation.
         scopes: list[tuple[str, ...]] = [(f,) for f in matcher.fields if f in self.texts]
