@@ -1,0 +1,96 @@
+"""``teller-guard demo-data --n N [--seed S] [--months M]``: fill a database with synthetic interventions.
+
+The rows come from :mod:`teller_guard.storage.demo` (genuine engine output, marked as demo
+data). Because the intervention log is append-only — demo rows could never be deleted again —
+the command refuses the embedded branch database and any database that already holds real
+interventions, staff or drafts: demo data goes into its own file (``--db sqlite:///demo.db``),
+and a second run into the same file adds to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time as clock
+from collections.abc import Iterator
+from datetime import datetime, time
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from teller_guard.commands import Context, Failure
+from teller_guard.storage.demo import COLUMNS, DEMO_STAFF, DemoGenerator, RowChunk, real_intervention_count
+from teller_guard.storage.repository import Repository
+
+
+def pool_size(n: int) -> int:
+    """Distinct engine-scored templates for ``n`` rows: enough variety, never most of the run time."""
+    return max(400, min(3000, n // 10))
+
+
+def _real_data(repo: Repository) -> str | None:
+    """What in this database is not demo data (None when it is empty or demo-only)."""
+    real = real_intervention_count(repo.engine)
+    if real:
+        return f"{real:,} real interventions"
+    with repo.engine.connect() as conn:
+        staff = conn.execute(text("SELECT count(*) FROM staff WHERE staff_id NOT LIKE 'demo-%'")).scalar_one()
+        drafts = conn.execute(text("SELECT count(*) FROM draft")).scalar_one()
+    if staff:
+        return f"{staff} real staff"
+    if drafts:
+        return f"{drafts} drafts"
+    return None
+
+
+def run(ctx: Context, args: argparse.Namespace) -> int:
+    settings = ctx.settings
+    if settings.db is None:
+        raise Failure(
+            "demo-data never writes to the branch database (the log is append-only, so demo rows could not be "
+            "removed): give it its own, e.g. --db sqlite:///demo.db"
+        )
+    url = make_url(settings.db_url).render_as_string(hide_password=True)
+    rules = ctx.rules
+    try:
+        repo = Repository.open(settings.db_url, settings.zone)
+    except Exception as exc:  # a bad URL or an unreachable server: one line, not a traceback
+        raise Failure(f"--db: cannot open {url}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
+    found = _real_data(repo)
+    if found:
+        raise Failure(f"{url} holds {found}; demo data only goes into an empty or demo-only database")
+
+    # Up to the start of today (local): the same seed gives the same rows all day, and no
+    # record is ever dated after the moment it was written.
+    end = datetime.combine(settings.today(), time(0), settings.zone)
+    console = Console(stderr=True)
+    started = clock.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("准备案例模板", total=None)
+        gen = DemoGenerator(
+            rules, seed=args.seed, end=end, months=args.months, tz=settings.zone, pool_size=pool_size(args.n)
+        )
+        for staff in DEMO_STAFF:
+            repo.upsert_staff(staff)
+        progress.update(task, description="写入演示数据", total=args.n)
+
+        def chunks(first_id: int) -> Iterator[RowChunk]:
+            for chunk in gen.chunks(args.n, first_id):
+                yield chunk
+                progress.advance(task, len(chunk["intervention"]))
+
+        count = repo.bulk_insert_rows(COLUMNS, chunks)
+    seconds = clock.perf_counter() - started
+    print(
+        f"teller-guard: wrote {count:,} demo interventions (seed {args.seed}, {args.months} months to "
+        f"{settings.today().isoformat()}, marked extra.demo=1) to {url} in {seconds:.1f} s"
+    )
+    return 0
