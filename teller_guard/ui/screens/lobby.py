@@ -609,10 +609,10 @@ class LobbyScreen(Screen[None]):
         self.last_saved = message.record
         d = message.record.decision
         if d is not None and d.group == "handoff":
-            text = "已交柜台：请带客户到柜台，柜员在“待接续”中打开本记录，不必重复询问"
+            text = "请带客户到柜台。柜员按 F4「大堂转来」打开本记录，不必重复询问。"
         else:
             text = f"已保存：{d.label if d else ''}"
-        self.notify(text, title="保存成功", timeout=8)
+        self.notify(text, title="已保存", timeout=8)
         self.run_worker(self._reset(), exclusive=True, group="lobby-reset")
 
     def on_lobby_screen_save_failed(self, message: SaveFailed) -> None:

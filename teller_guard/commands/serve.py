@@ -1,0 +1,49 @@
+"""``teller-guard serve [--host 127.0.0.1] [--port 8000] [--mode lobby]``: the app in a browser.
+
+Loopback only unless the branch deliberately binds its LAN address (see README, "In the
+browser"). The rules are validated and the database migrated before the first browser
+connects, so every session starts on a ready log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import socket
+
+from teller_guard.commands import Context, Failure
+from teller_guard.storage.repository import Repository
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail with one clear line if the address cannot be bound (in use, or not ours)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except socket.gaierror:
+            raise Failure(f"--host: unknown address {host!r}") from None
+        except OSError as exc:
+            why = "already in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+            raise Failure(f"--port: cannot listen on {host}:{port}: {why}") from None
+
+
+def run(ctx: Context, args: argparse.Namespace) -> int:
+    rules = ctx.rules  # refuse to serve invalid rules, with every problem listed
+    del rules
+    try:
+        Repository.open(ctx.settings.db_url, ctx.settings.zone)
+    except Exception as exc:  # a wrong URL or an unreachable server: say so before serving
+        raise Failure(f"--db: cannot open the database: {exc}") from None
+    _check_port(args.host, args.port)
+    from teller_guard.ui.serve import serve
+
+    serve(
+        db_url=ctx.settings.db_url,
+        rules=ctx.settings.rules,
+        host=args.host,
+        port=args.port,
+        mode=getattr(args, "mode", "lobby") or "lobby",
+    )
+    return 0
