@@ -14,7 +14,8 @@ accounts as ``****1234``. Free text (the purpose and payee relation in the custo
 words) is scrubbed by :func:`scrub`: every run of 8 or more digits (spaces and dashes inside
 allowed) is replaced — by ``[证件号已隐去]`` when it has the shape of an ID number (15 or 18
 characters, last one possibly ``X``), else by ``****`` + its last four digits — and a name
-after a cue such as ``我叫`` / ``姓名`` keeps only its surname. Names said without a cue
+after a cue (``我叫``, ``他叫``, ``收款人叫``, ``名叫``, ``姓名``, ``名字是``, ``本人``) keeps
+only its surname. Names said without a cue
 cannot be recognised reliably; the counter form asks for no names in free text.
 
 Files are written to a temporary file beside the target and moved into place with
@@ -105,7 +106,7 @@ class ExportError(Exception):
 
 
 _DIGIT_RUN = re.compile(r"(?<![0-9])\d(?:[\s\-]?\d){7,}(?:[\s\-]?[Xx])?(?![0-9])")
-_NAME_CUE = re.compile(r"(我叫|名叫|叫做|姓名[是为:：]?|名字[是叫][:：]?|本人)\s*([\u4e00-\u9fff·]{2,4})")
+_NAME_CUE = re.compile(r"([我他她人]叫|名叫|叫做|姓名[是为:：]?|名字[是叫][:：]?|本人)\s*([\u4e00-\u9fff·]{2,4})")
 _SCRUB_TRIGGER = re.compile(r"\d|叫|姓名|名字|本人|[\x00-\x1f\x7f\u2028\u2029]")
 _SEPARATORS = re.compile(r"[\s\-]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
@@ -308,7 +309,7 @@ def iter_detail_rows(
                 decision_label or "",
                 GROUP_LABELS.get(group or "", "中途放弃" if status == "abandoned" else "未处置"),
                 _yuan(protected_fen),
-                scrub(police_ref),
+                _CONTROL.sub(" ", police_ref or ""),  # a police receipt number, not free text
                 notice_serial or "",
                 ACK_LABELS.get(ack_method or "", "无告知书"),
             ]
