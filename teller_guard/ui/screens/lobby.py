@@ -526,7 +526,7 @@ class LobbyScreen(Screen[None]):
             problems += closing_problems(rules, "atm", self.assessment, decision, None)
         box = self.query_one("#lobby-problems", Static)
         if problems:
-            box.update("还不能保存：\n" + "\n".join(f"· {p}" for p in problems))
+            box.update("还不能保存：\n" + "\n".join(f"·{p}" for p in problems))
             box.add_class("-shown")
             box.scroll_visible()
             self.app.bell()

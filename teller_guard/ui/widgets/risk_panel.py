@@ -40,7 +40,8 @@ class RiskPanel(Static):
             table.add_column(width=5, justify="right")
             table.add_column(ratio=1)
             for s in a.signals:
-                table.add_row(Text(f"+{s.points}", style="bold"), Text(s.reason, overflow="fold"))  # CJK has no spaces: fold, never cut
+                # Chinese has no spaces to wrap at: fold long reasons, never cut them with "…".
+                table.add_row(Text(f"+{s.points}", style="bold"), Text(s.reason, overflow="fold"))
             parts += [Text(""), Text("原因：", style="bold"), table]
         else:
             parts.append(Text("未发现风险信号。", style="dim"))
@@ -54,7 +55,8 @@ class RiskPanel(Static):
             ]
             parts += [Text(f"  请对客户说：{line}") for line in t.script]
         if a.actions:
-            parts += [Text(""), Text("建议：", style="bold")] + [Text(f"  · {x}") for x in a.actions]
+            # No space after "·": Rich would break the line there and leave the dot alone.
+            parts += [Text(""), Text("建议：", style="bold")] + [Text(f"  ·{x}", overflow="fold") for x in a.actions]
         return Group(*parts)
 
     def watch_assessment(self, a: Assessment | None) -> None:
