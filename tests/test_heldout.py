@@ -9,9 +9,12 @@ add single-sentence special cases):
 | --- | --- | --- |
 | heldout_cases.toml (89 cases) | typology recall 67%, 2 of 25 benign flagged | 100%, 0 of 25 |
 | heldout_cases_2.toml (77 cases) | typology recall 65%, 3 of 23 benign flagged | 100%, 0 of 23 |
+| heldout_cases_3.toml (73 cases) | typology recall 64%, 1 of 22 benign flagged | kept untouched |
 
-So the honest figure for phrasings nobody has tuned on is the first column; the floors below
-keep the widened families from regressing.
+The third corpus is deliberately never tuned on: it is the honest figure for phrasings nobody
+has seen (64% of fraud narratives named by text alone; 36 of its 51 fraud cases reach at least
+the medium level from the words alone, before any teller observation). Its floor guards that
+number; the floors of the first two keep the widened families from regressing.
 """
 
 from __future__ import annotations
@@ -27,7 +30,11 @@ from teller_guard.core.rules import RuleSet
 from teller_guard.core.scoring import assess
 
 DATA = Path(__file__).parent / "data"
-FLOORS = {"heldout_cases.toml": (0.95, 0.05), "heldout_cases_2.toml": (0.95, 0.05)}
+FLOORS = {
+    "heldout_cases.toml": (0.95, 0.05),
+    "heldout_cases_2.toml": (0.95, 0.05),
+    "heldout_cases_3.toml": (0.60, 0.10),
+}
 """corpus → (minimum recall over expected typologies, maximum share of benign cases flagged)"""
 
 
