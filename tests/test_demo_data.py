@@ -160,9 +160,9 @@ def test_outcomes_follow_the_level(records: list[InterventionRecord]) -> None:
     assert sum(r.level in ("high", "critical") for r in stopped) / len(stopped) > 0.6
     assert all(r.decision and r.decision.amount_protected_fen == r.amount_fen for r in stopped)
     assert all(
-        r.decision and r.decision.police_ref and r.decision.police_called_at
+        r.decision.police_ref and r.decision.police_called_at
         for r in stopped
-        if r.decision.group == "police"
+        if r.decision and r.decision.group == "police"
     )
     low = [r for r in records if r.level == "low"]
     assert sum(bool(r.decision and r.decision.group in ("proceeded", "warned")) for r in low) / len(low) > 0.9
@@ -301,3 +301,46 @@ def test_step_seconds_are_stored_as_the_repository_stores_them(filled: Repositor
     steps = json.loads(raw)
     assert raw == json.dumps(steps, sort_keys=True)
     assert set(steps) == {"转账信息", "三问", "二看", "一核对", "决定"}
+
+
+# ------------------------------------------------------------------ the bulk path
+
+
+def test_the_second_process_yields_the_same_rows(rules: RuleSet) -> None:
+    from teller_guard.storage.demo import DemoSpec, pipelined_chunks
+
+    spec = DemoSpec(str(rules.folder), seed=8, end=END, months=6, tz="Asia/Shanghai", pool_size=400)
+    here = list(spec.generator().chunks(1500, 7, chunk=500))
+    there = list(pipelined_chunks(spec, 1500, 7, chunk=500))
+    assert there == here and len(there) == 3
+
+
+def _schema(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
+
+
+def test_rebuilding_indexes_keeps_the_schema_and_the_references(tmp_path: Path, rules: RuleSet) -> None:
+    path = tmp_path / "bulk.db"
+    repo = Repository.open(f"sqlite:///{path}", TZ)
+    before = _schema(path)
+    gen = _generator(rules)
+    assert repo.bulk_insert_rows(COLUMNS, lambda first: gen.chunks(800, first, chunk=300), rebuild_indexes=True) == 800
+    assert _schema(path) == before
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    with repo.engine.connect() as conn:  # the pooled connection has its foreign keys back on
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_bulk_rows_that_point_elsewhere_are_refused_and_nothing_is_written(tmp_path: Path, rules: RuleSet) -> None:
+    path = tmp_path / "bulk.db"
+    repo = Repository.open(f"sqlite:///{path}", TZ)
+    chunk = next(_generator(rules).chunks(50, 1, chunk=50))
+    stray = {**chunk, "answer": [*chunk["answer"], (999, "purpose", '"living"', "", "2026-01-05 02:00:00.000000")]}
+    with pytest.raises(ValueError, match="answer row points outside"):
+        repo.bulk_insert_rows(COLUMNS, lambda first: [stray])
+    gapped = {**chunk, "intervention": chunk["intervention"][1:]}
+    with pytest.raises(ValueError, match="without gaps"):
+        repo.bulk_insert_rows(COLUMNS, lambda first: [gapped])
+    assert _count(path) == 0

@@ -25,14 +25,18 @@ numbers (age and sex only) and ``customer_ref`` is empty.
 from __future__ import annotations
 
 import bisect
+import gc
 import hashlib
 import json
+import marshal
 import math
+import multiprocessing
 import random
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from multiprocessing.connection import Connection
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -1347,6 +1351,80 @@ class _Rows:
         }
         self.__init__()  # type: ignore[misc]
         return out
+
+
+# ---------------------------------------------------------------------------------- two cores
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    """Everything that determines a demo run: a :class:`DemoGenerator` built from it in another
+    process yields exactly the rows one built here would."""
+
+    rules_dir: str
+    seed: int
+    end: datetime
+    months: int
+    tz: str
+    pool_size: int
+
+    def generator(self) -> DemoGenerator:
+        from teller_guard.core.rules import load_rules
+
+        return DemoGenerator(
+            load_rules(self.rules_dir),
+            seed=self.seed,
+            end=self.end,
+            months=self.months,
+            tz=ZoneInfo(self.tz),
+            pool_size=self.pool_size,
+        )
+
+
+def _produce(spec: DemoSpec, n: int, first_id: int, chunk: int, conn: Connection) -> None:
+    """Child process: generate the rows and send each chunk down the pipe (``marshal``: about
+    twice as fast as pickle for tuples of str/int/None), then an empty message."""
+    # Row tuples hold only str/int/None and cannot form reference cycles: the cyclic
+    # collector would only rescan millions of them (≈25% of the run time) for nothing.
+    gc.disable()
+    try:
+        for rows in spec.generator().chunks(n, first_id, chunk=chunk):
+            conn.send_bytes(marshal.dumps(rows))
+        conn.send_bytes(b"")
+    except BrokenPipeError:  # the consumer gave up (an insert failed): nothing left to do
+        pass
+    finally:
+        conn.close()
+
+
+def pipelined_chunks(spec: DemoSpec, n: int, first_id: int = 1, *, chunk: int = 10_000) -> Iterator[RowChunk]:
+    """The same chunks as ``spec.generator().chunks(n, first_id)``, generated in a second process.
+
+    Building rows (≈30 µs an intervention) and inserting them (≈40 µs with ≈15 child rows and
+    the production indexes) are both CPU-bound; in one process they add up, in two they
+    overlap on a second core. The child is *spawned*, not forked: the caller holds an open
+    SQLite write transaction, which a forked child must never inherit.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_produce, args=(spec, n, first_id, chunk, send), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        while True:
+            try:
+                data = recv.recv_bytes()
+            except EOFError:
+                raise RuntimeError(f"the demo-data generator process died (exit status {proc.exitcode})") from None
+            if not data:
+                break
+            yield marshal.loads(data)  # type: ignore[no-any-return]
+    finally:
+        recv.close()
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.terminate()
+            proc.join()
 
 
 # ---------------------------------------------------------------------------------- the database
