@@ -13,7 +13,6 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
-from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -58,9 +57,7 @@ def demo_db(n: int, path: Path | None = None, *, fresh: bool = False) -> tuple[P
     reused when it already holds exactly ``n``. Returns the path and the build time (0 when reused)."""
     import sqlite3
 
-    from teller_guard.core.rules import load_rules, shipped_rules_dir
-    from teller_guard.storage.demo import COLUMNS, DEMO_STAFF, DemoGenerator
-    from teller_guard.storage.repository import Repository
+    from teller_guard.cli import main as cli_main
 
     OUT.mkdir(parents=True, exist_ok=True)
     path = path or OUT / f"demo_{n}.db"
@@ -73,17 +70,10 @@ def demo_db(n: int, path: Path | None = None, *, fresh: bool = False) -> tuple[P
             pass
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    rules = load_rules(shipped_rules_dir())
     t = time.perf_counter()
-    repo = Repository.open(f"sqlite:///{path}", TZ)
-    for staff in DEMO_STAFF:
-        repo.upsert_staff(staff)
-    end = datetime.combine(datetime.now(TZ).date(), dtime(0), TZ)
-    from teller_guard.commands.demo_data import pool_size
-
-    gen = DemoGenerator(rules, seed=SEED, end=end, months=12, tz=TZ, pool_size=pool_size(n))
-    repo.bulk_insert_rows(COLUMNS, lambda first: gen.chunks(n, first))
-    repo.engine.dispose()
+    rc = cli_main(["demo-data", "--db", f"sqlite:///{path}", "--n", str(n), "--seed", str(SEED)])
+    if rc:
+        raise SystemExit(f"demo-data failed with exit status {rc}")
     return path, time.perf_counter() - t
 
 
