@@ -1,5 +1,5 @@
 """The monthly export of a ~100,000-row month: CSV against a raw ``sqlite3`` dump of the same rows
-(``SELECT`` → ``csv.writer``), and the XLSX export's time.
+(``SELECT`` → ``csv.writer``), and the XLSX export's and the PDF report's times.
 
     .venv/bin/python bench/bench_export.py [--n N]
 """
@@ -66,6 +66,10 @@ def main() -> None:
     xlsx = time.perf_counter() - t
     report(f"XLSX export of {month} ({rows:,} rows)", xlsx, "raw sqlite3 SELECT → csv.writer", base)
     print(f"XLSX export: {xlsx:.2f} s for {rows:,} rows ({load_note()})")
+    t = time.perf_counter()
+    export("pdf")
+    pdf = time.perf_counter() - t
+    report(f"PDF report of {month}", pdf, "raw sqlite3 SELECT → csv.writer", base)
 
 
 if __name__ == "__main__":
