@@ -344,3 +344,29 @@ def test_bulk_rows_that_point_elsewhere_are_refused_and_nothing_is_written(tmp_p
     with pytest.raises(ValueError, match="without gaps"):
         repo.bulk_insert_rows(COLUMNS, lambda first: [gapped])
     assert _count(path) == 0
+
+
+@pytest.mark.postgres
+def test_demo_rows_on_postgresql_are_the_same_records(pg_url: str, rules: RuleSet, repo: Repository) -> None:
+    """The Core path (server databases): the same chunks give the same records and hashes as on SQLite."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = f"tg_demo_{uuid.uuid4().hex[:8]}"  # our own database in the shared throwaway cluster
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    pg = Repository.open(pg_url.rsplit("/", 1)[0] + f"/{name}", TZ)
+    try:
+        assert _fill(pg, rules, 400, seed=12) == 400
+        assert _fill(repo, rules, 400, seed=12) == 400
+        uids = [s.uid for s in repo.summaries()]
+        assert sorted(uids) == sorted(s.uid for s in pg.summaries())
+        for uid in uids[:60]:
+            on_pg = pg.get(uid)
+            assert on_pg is not None and on_pg == repo.get(uid)
+            assert pg.stored_hash(uid) == on_pg.record_hash()
+    finally:
+        pg.engine.dispose()
