@@ -286,7 +286,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "elderly_family",
         14,
         fraud=False,
-        age=(60, 68, 92),
+        age=(60, 66, 88),
         amount=(6000, 1.0, 300, 300000),
         female=0.55,
         purpose={"relatives": 6, "living": 3, "other": 1},
@@ -316,7 +316,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         amount=(12000, 1.2, 500, 400000),
         purpose={"relatives": 3, "repay": 2, "goods": 2, "other": 3},
         relation={"friend": 5, "relative": 3, "company": 2},
-        source={"known": 6, "in_person": 3, "remote": 1},
+        source={"known": 6.5, "in_person": 3.2, "remote": 0.3},
         looks={"look_nervous": 0.3, "look_phone": 0.25, "look_hurried": 0.4, "look_vague": 0.2},
         said={
             "purpose": (0.6, ("朋友急用钱周转一下", "有点事，先转一下", "还朋友的钱", "急着交货款", "家里有点私事")),
@@ -1169,7 +1169,9 @@ class DemoGenerator:
         uid = f"{rng.getrandbits(128):032x}"
 
         amount = self._amount(t)
-        age = t.age if rnd() < 0.2 else t.age_lo + int(rnd() * (t.age_hi - t.age_lo + 1))
+        # Within five years of the template's customer (the scenario's age profile), and never
+        # across an age-band boundary.
+        age = min(t.age_hi, max(t.age_lo, t.age - 5 + int(rnd() * 11)))
         sex = "F" if rnd() < sc.female else "M"
         surname = _SURNAMES[int(rnd() * len(_SURNAMES))]
         name = surname + ("*" if rnd() < 0.3 else "**")
