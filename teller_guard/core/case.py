@@ -120,7 +120,10 @@ class CaseState(BaseModel):
         out = {"purpose": "", "payee_relation": "", "notes": ""}
         for item in rules.checklist_for(self.channel).item:
             parts: list[str] = []
-            if item.kind == "choice" and item.id in self.answers and item.text_field:
+            # The chosen purpose or relation reads like the customer's own answer ("给子女或亲属"),
+            # but an option describing *how* the account came ("电话/短信/网络提供") already raises
+            # its signals and would only feed the narrative rules words the customer never said.
+            if item.kind == "choice" and item.id in self.answers and item.text_field in ("purpose", "payee_relation"):
                 opt = next((o for o in item.options if o.id == self.answers[item.id]), None)
                 if opt is not None:
                     parts.append(opt.label)

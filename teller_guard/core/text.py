@@ -87,51 +87,80 @@ class TextScan:
     texts: dict[str, str]
     concepts: Mapping[str, Concept]
     negation: Negation
-    _cache: dict[tuple[object, ...], tuple[str, str] | None] = field(default_factory=dict)
+    _cache: dict[tuple[str, str, int], tuple[str, str] | None] = field(default_factory=dict)
+    _blanked: dict[tuple[str, int], str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, texts: Mapping[str, str], concepts: Mapping[str, Concept], negation: Negation) -> TextScan:
         return cls({k: normalise(v) for k, v in texts.items() if v and v.strip()}, concepts, negation)
 
     def _find(self, concept: str, fld: str, neutralise: tuple[re.Pattern[str], ...]) -> tuple[str, str] | None:
-        key = (concept, fld, neutralise)
-        if key in self._cache:
-            return self._cache[key]
-        text = self.texts.get(fld, "")
-        for rx in neutralise:
-            text = rx.sub(lambda m: "□" * len(m.group(0)), text)
+        # id() of the matcher's own tuple keys the cache: cheaper to hash than the patterns.
+        key = (concept, fld, id(neutralise) if neutralise else 0)
+        cache = self._cache
+        if key in cache:
+            return cache[key]
+        text = self._text(fld, neutralise)
         found: tuple[str, str] | None = None
-        for m in self.concepts[concept].regex.finditer(text):
-            if m.group(0) and not self.negation.cancels(text, m.start()):
-                found = (fld, m.group(0))
-                break
-        self._cache[key] = found
+        if text:
+            for m in self.concepts[concept].regex.finditer(text):
+                if m.group(0) and not self.negation.cancels(text, m.start()):
+                    found = (fld, m.group(0))
+                    break
+        cache[key] = found
         return found
+
+    def _text(self, fld: str, neutralise: tuple[re.Pattern[str], ...]) -> str:
+        """The field's text with the benign spans blanked (computed once per matcher)."""
+        text = self.texts.get(fld, "")
+        if not neutralise or not text:
+            return text
+        key = (fld, id(neutralise))
+        if key not in self._blanked:
+            for rx in neutralise:
+                text = rx.sub(lambda m: "□" * len(m.group(0)), text)
+            self._blanked[key] = text
+        return self._blanked[key]
+
+    def _clause(
+        self, clause: tuple[str, ...], scope: tuple[str, ...], neutralise: tuple[re.Pattern[str], ...]
+    ) -> list[tuple[str, str]] | None:
+        """The phrases that satisfy every concept of ``clause`` within ``scope``, or None."""
+        hits: list[tuple[str, str]] = []
+        for concept in clause:
+            hit = None
+            for f in scope:
+                hit = self._find(concept, f, neutralise)
+                if hit:
+                    break
+            if hit is None:
+                return None
+            if hit not in hits:
+                hits.append(hit)
+        return hits
 
     def match(self, matcher: Matcher) -> str | None:
         """Return the evidence (phrases and where they were said) if any clause matches."""
-        if not any(f in self.texts for f in matcher.fields):
+        present = tuple(f for f in matcher.fields if f in self.texts)
+        if not present:
             return None
-        if any(self._find(c, f, ()) for c in matcher.unless for f in matcher.fields):
-            return None
-        # Prefer a clause said in one breath (one field); fall back to the whole conversation.
-        scopes: list[tuple[str, ...]] = [(f,) for f in matcher.fields if f in self.texts]
-        if len(scopes) > 1:
-            scopes.append(matcher.fields)
-        for scope in scopes:
-            for clause in matcher.clauses:
-                hits: list[tuple[str, str]] = []
-                for concept in clause:
-                    hit = next(
-                        (h for f in scope if (h := self._find(concept, f, matcher.neutralise))),
-                        None,
-                    )
-                    if hit is None:
-                        break
-                    if hit not in hits:
-                        hits.append(hit)
-                else:
-                    return describe(hits)
+        for c in matcher.unless:
+            for f in present:
+                if self._find(c, f, ()):
+                    return None
+        neutralise = matcher.neutralise
+        for clause in matcher.clauses:
+            # The whole conversation first (cheap rejection), then prefer one breath (one field)
+            # for the evidence when the clause was said there.
+            hits = self._clause(clause, present, neutralise)
+            if hits is None:
+                continue
+            if len(present) > 1:
+                for f in present:
+                    single = self._clause(clause, (f,), neutralise)
+                    if single is not None:
+                        return describe(single)
+            return describe(hits)
         return None
 
     def first_of(self, concept: str, fld: str) -> str | None:
