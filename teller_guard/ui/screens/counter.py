@@ -1,16 +1,822 @@
-"""Placeholder: 柜面「三问二看一核对」 (being built)."""
+"""柜面「三问二看一核对」: the counter's keyboard-first flow for one personal transfer.
+
+The teller types the transfer, asks 三问, ticks 二看 with one key each and records 一核对;
+the risk panel re-scores on every change. F2 closes the case with a decision the policy
+allows (supervisor, amount protected, police, and the customer's acknowledgement when the
+rules require them), the record is saved in one transaction, and a fresh case starts.
+
+Everything typed is kept as a draft (the :class:`CaseState` as JSON) a fraction of a second
+after each change, so a crash loses nothing: on the next start the open drafts are offered
+back. The full ID number never leaves the ID field: the state keeps only age, sex, a keyed
+hash and the last four characters.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Header, Input, Label, Select
+
+from teller_guard.core.case import CaseState, case_from_handoff
+from teller_guard.core.closing import closing_problems, needs_acknowledgement
+from teller_guard.core.errors import InputError
+from teller_guard.core.models import Assessment
+from teller_guard.core.money import format_yuan, yuan_to_fen
+from teller_guard.core.records import (
+    AcknowledgementRecord,
+    DecisionRecord,
+    Draft,
+    InterventionRecord,
+    InterventionSummary,
+)
+from teller_guard.core.schema import ItemDef
+from teller_guard.core.scoring import assess
+from teller_guard.ui.screens.acknowledge import AcknowledgeScreen, text_hash
+from teller_guard.ui.screens.confirm import ConfirmModal
+from teller_guard.ui.screens.decision import DecisionModal
+from teller_guard.ui.screens.handoffs import HandoffsModal
+from teller_guard.ui.screens.history import HistoryScreen
+from teller_guard.ui.screens.resume import ResumeChoice, ResumeModal
+from teller_guard.ui.widgets.risk_panel import RiskPanel
+
+DRAFT_DELAY = 0.25
+"""Seconds of quiet before a draft is written (the brief allows at most ~0.3 s)."""
+TRANSFER_STEP = "转账信息"
+DECISION_STEP = "决定"
+BUSINESSES = [("转账", "转账"), ("汇款", "汇款")]
+YES_NO = [("是", "yes"), ("否", "no")]
+SEX = {"M": "男", "F": "女"}
+
+
+def _id_problem(exc: InputError) -> str:
+    """The engine's English ID message, said in Chinese for the teller."""
+    if "check digit" in exc.message:
+        return "身份证号校验位不对，请重新核对证件"
+    if "birth date" in exc.message:
+        return "身份证号中的出生日期不对，请重新核对"
+    return "身份证号应为 18 位（17 位数字加数字或 X）"
 
 
 class CounterScreen(Screen[None]):
-    """柜面「三问二看一核对」."""
+    """柜面「三问二看一核对」: transfer, 三问, 二看, 一核对, then a decision; risk always visible."""
+
+    BINDING_GROUP_TITLE = "柜面"
+    BINDINGS = [
+        Binding("f2", "decide", "办结", id="counter-decide", tooltip="选择处理决定并保存本笔业务"),
+        Binding("f3", "history", "今日记录", id="counter-history", tooltip="查看今天本柜员的干预记录"),
+        Binding("f4", "handoffs", "大堂转来", id="counter-handoffs", tooltip="接转大堂带至柜台核实的客户"),
+        Binding("f5", "new_case", "新业务", id="counter-new", tooltip="清空当前业务（已录入的记为放弃）"),
+    ]
+
+    @dataclass
+    class CaseSaved(Message):
+        """A case was written to the log (posted from the save worker)."""
+
+        record: InterventionRecord
+        abandoned: bool = False
+
+    @dataclass
+    class SaveFailed(Message):
+        """Writing a case failed; the case stays on screen and in its draft."""
+
+        error: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state = CaseState()
+        """The case being worked (what the draft stores)."""
+        self.assessment: Assessment | None = None
+        """The latest assessment of :attr:`state` (``None`` while the amount is unreadable)."""
+        self._draft_timer: Timer | None = None
+        self._io_lock = threading.Lock()
+        # A draft write that lands after its case was saved would reopen it: writes and the
+        # final save take this lock, and drafts of closed cases are never written again.
+        self._closed_drafts: set[str] = set()
+        self._step: str | None = None
+        self._step_since = 0.0
+        self._step_acc: dict[str, float] = {}
+        self._committed_said: dict[str, str] = {}
+        self._case_closing = False
+        self._secret: bytes | None = None
+        self._amount_error = False
+        self._step_names: dict[str, str] = {"step-transfer": TRANSFER_STEP}
+        """Step container id → step name (三问 …), for timing."""
+
+    # ------------------------------------------------------------ layout
+    @property
+    def checklist_items(self) -> list[ItemDef]:
+        """The counter checklist from the rules, in file order."""
+        return list(self.app.rules.checklist_for("counter").item)  # type: ignore[attr-defined]
+
+    def steps(self) -> list[str]:
+        """The checklist's steps (三问 / 二看 / 一核对 …) in the order the rules give them."""
+        out: list[str] = []
+        for item in self.checklist_items:
+            if item.step not in out:
+                out.append(item.step)
+        return out
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label("柜面「三问二看一核对」", classes="title")
+        with Horizontal(id="counter-body"):
+            with VerticalScroll(id="case-form"):
+                yield Label("", id="handoff-banner")
+                with Vertical(id="step-transfer", classes="step") as box:
+                    box.border_title = TRANSFER_STEP
+                    with Horizontal(classes="field"):
+                        yield Label("金额(元)", classes="field-label")
+                        yield Input(id="amount", placeholder="例如 5000", restrict=r"[0-9.,]*", compact=True)
+                        yield Select(BUSINESSES, id="business", value="转账", allow_blank=False, compact=True)
+                    with Horizontal(classes="field"):
+                        yield Label("身份证号", classes="field-label")
+                        yield Input(
+                            id="id-number",
+                            placeholder="18 位，录入后只显示后四位",
+                            restrict=r"[0-9Xx ]*",
+                            max_length=20,
+                            compact=True,
+                        )
+                    with Horizontal(classes="field"):
+                        yield Label("年龄", classes="field-label")
+                        yield Input(
+                            id="age", placeholder="无证件时填写", restrict=r"[0-9]*", max_length=3, compact=True
+                        )
+                        yield Label("", id="id-facts", classes="hint")
+                    with Horizontal(classes="field"):
+                        yield Label("客户姓名", classes="field-label")
+                        yield Input(id="customer-name", placeholder="可不填；只保存姓氏", max_length=40, compact=True)
+                    with Horizontal(classes="field"):
+                        yield Label("收款人", classes="field-label")
+                        yield Input(id="payee-name", placeholder="户名", max_length=60, compact=True)
+                    with Horizontal(classes="field"):
+                        yield Label("收款账号", classes="field-label")
+                        yield Input(id="payee-account", placeholder="录入后只显示后四位", max_length=40, compact=True)
+                for n, step in enumerate(self.steps()):
+                    self._step_names[f"step-{n}"] = step
+                    with Vertical(id=f"step-{n}", classes="step") as box:
+                        box.border_title = step
+                        for item in self.checklist_items:
+                            if item.step == step:
+                                yield from self._item_widgets(item)
+                yield Label("", id="case-status")
+            with VerticalScroll(id="risk-pane"):
+                yield RiskPanel(id="risk")
         yield Footer()
+
+    def _item_widgets(self, item: ItemDef) -> ComposeResult:
+        """The widgets for one checklist item, by its kind (never hard-coded per item)."""
+        if item.kind == "yesno" and item.key:
+            yield Checkbox(f"[{item.key}] {item.prompt}", id=f"item-{item.id}", compact=True, classes="look")
+            return
+        with Vertical(classes="item"):
+            yield Label(item.prompt, classes="prompt")
+            with Horizontal(classes="field"):
+                if item.kind == "choice":
+                    yield Select(
+                        [(o.label, o.id) for o in item.options],
+                        id=f"item-{item.id}",
+                        prompt="请选择",
+                        compact=True,
+                        classes="choice",
+                    )
+                elif item.kind == "yesno":
+                    yield Select(YES_NO, id=f"item-{item.id}", prompt="请选择", compact=True, classes="yesno")
+                if item.free_text or item.kind == "text":
+                    yield Input(id=f"said-{item.id}", placeholder="客户原话", compact=True, classes="said")
+
+    def on_mount(self) -> None:
+        for item in self.checklist_items:
+            if item.kind == "yesno" and item.key:
+                # The keys come from the rules, so they cannot be written into BINDINGS.
+                self._bindings._add_binding(
+                    Binding(
+                        item.key,
+                        f"look('{item.id}')",
+                        item.prompt[:6],
+                        id=f"counter-look-{item.id}",
+                        tooltip=f"二看：{item.prompt}（再按一次取消）",
+                        group=Binding.Group("二看", compact=True),
+                    )
+                )
+        self.refresh_bindings()
+        self.watch(self, "focused", self._focus_moved, init=False)
+        self._new_case()
+        self._look_for_drafts()
+
+    # ------------------------------------------------------------ small helpers
+    @property
+    def staff_id(self) -> str:
+        return self.app.staff.staff_id  # type: ignore[attr-defined, no-any-return]
+
+    def _today(self) -> date:
+        return self.app.clock().astimezone(self.app.settings.zone).date()  # type: ignore[attr-defined, no-any-return]
+
+    def _secret_key(self) -> bytes:
+        if self._secret is None:
+            self._secret = self.app.settings.secret()  # type: ignore[attr-defined]
+        return self._secret
+
+    def _status(self, text: str) -> None:
+        self.query_one("#case-status", Label).update(text)
+
+    def is_blank(self) -> bool:
+        """Nothing has been entered for the customer yet (no draft is worth keeping)."""
+        s = self.state
+        return not (
+            s.amount.strip()
+            or s.customer_age is not None
+            or s.customer_name_masked
+            or s.payee_name_masked
+            or s.payee_account_masked
+            or s.answers
+            or any(v.strip() for v in s.said.values())
+            or s.handoff_from_uid
+        )
+
+    # ------------------------------------------------------------ case lifecycle
+    def _new_case(self) -> None:
+        """Start an empty case for the teller on shift."""
+        staff = self.app.staff  # type: ignore[attr-defined]
+        self._show_case(CaseState(channel="counter", staff_id=staff.staff_id, staff_role=staff.role, business="转账"))
+
+    def _show_case(self, state: CaseState, banner: str = "") -> None:
+        """Put ``state`` on the screen (a new case, a resumed draft, or a hand-off)."""
+        self.state = state
+        self._case_closing = False
+        self._committed_said = dict(state.said)
+        self._step_acc = {k: float(v) for k, v in state.step_seconds.items()}
+        self._step, self._step_since = None, time.monotonic()
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+            self.query_one("#amount", Input).value = state.amount
+            self.query_one("#business", Select).value = state.business or "转账"
+            self.query_one("#id-number", Input).value = state.id_masked or ""
+            age = self.query_one("#age", Input)
+            age.value = "" if state.customer_age is None else str(state.customer_age)
+            age.disabled = state.id_masked is not None
+            self.query_one("#customer-name", Input).value = state.customer_name_masked or ""
+            self.query_one("#payee-name", Input).value = state.payee_name_masked or ""
+            self.query_one("#payee-account", Input).value = state.payee_account_masked or ""
+            for item in self.checklist_items:
+                value = state.answers.get(item.id)
+                widget = self.query_one(f"#item-{item.id}")
+                if isinstance(widget, Checkbox):
+                    widget.value = value is True
+                elif isinstance(widget, Select):
+                    if value is None:
+                        widget.clear()
+                    elif item.kind == "yesno":
+                        widget.value = "yes" if value else "no"
+                    else:
+                        widget.value = value
+                said = self.query(f"#said-{item.id}")
+                if said:
+                    said.first(Input).value = state.said.get(item.id, "")
+        self._show_id_facts()
+        banner_label = self.query_one("#handoff-banner", Label)
+        banner_label.update(banner)
+        banner_label.display = bool(banner)
+        self._status("")
+        self._rescore()
+        self.query_one("#amount", Input).focus()
+
+    def _changed(self) -> None:
+        """Something was entered: re-score now, write the draft shortly."""
+        self._rescore()
+        self._schedule_draft()
+
+    def _rescore(self) -> None:
+        try:
+            inp = self.state.to_input(self.app.rules, on=self._today())  # type: ignore[attr-defined]
+        except InputError:
+            self._status("金额格式不对：请输入元，最多两位小数")
+            self._amount_error = True
+            return
+        if self._amount_error:
+            self._amount_error = False
+            self._status("")
+        self.assessment = assess(self.app.rules, inp)  # type: ignore[attr-defined]
+        self.query_one("#risk", RiskPanel).assessment = self.assessment
+
+    # ------------------------------------------------------------ the transfer
+    @on(Input.Changed, "#amount")
+    def _amount(self, event: Input.Changed) -> None:
+        self.state.amount = event.value.strip()
+        self._changed()
+
+    @on(Select.Changed, "#business")
+    def _business(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.state.business = event.value
+            self._changed()
+
+    @on(Input.Changed, "#id-number")
+    def _id_typed(self, event: Input.Changed) -> None:
+        value = event.value.replace(" ", "")
+        if self.state.id_masked and value == self.state.id_masked:
+            return
+        if self.state.id_masked:
+            # The teller is replacing an ID already entered: forget what it gave us.
+            self.state.customer_age = self.state.customer_sex = None
+            self.state.customer_ref = self.state.id_masked = None
+            self.query_one("#age", Input).disabled = False
+            with self.prevent(Input.Changed):
+                self.query_one("#age", Input).value = ""
+            self._show_id_facts()
+            self._changed()
+        if len(value) == 18:
+            self._take_id(event.input)
+
+    @on(Input.Submitted, "#id-number")
+    @on(Input.Blurred, "#id-number")
+    def _id_done(self, event: Input.Submitted | Input.Blurred) -> None:
+        value = event.input.value.replace(" ", "")
+        if value and value != self.state.id_masked:
+            self._take_id(event.input)
+
+    def _take_id(self, field: Input) -> None:
+        """Validate the ID number, keep only what it tells us, and mask the field."""
+        try:
+            self.state.set_id_number(field.value, self._secret_key(), self._today())
+        except InputError as exc:
+            self._status(_id_problem(exc))
+            return
+        with self.prevent(Input.Changed):
+            field.value = self.state.id_masked or ""
+            age = self.query_one("#age", Input)
+            age.value = str(self.state.customer_age)
+            age.disabled = True
+        self._status("")
+        self._show_id_facts()
+        self._changed()
+
+    def _show_id_facts(self) -> None:
+        s = self.state
+        text = ""
+        if s.customer_age is not None:
+            text = f"{s.customer_age} 岁"
+            if s.customer_sex:
+                text += f" {SEX.get(s.customer_sex, '')}"
+            if s.id_masked:
+                text += f" · 证件 {s.id_masked}"
+        self.query_one("#id-facts", Label).update(text)
+
+    @on(Input.Changed, "#age")
+    def _age(self, event: Input.Changed) -> None:
+        if self.state.id_masked:
+            return
+        age = int(event.value) if event.value.isdigit() and int(event.value) <= 130 else None
+        self.state.customer_age = age
+        self._show_id_facts()
+        self._changed()
+
+    @on(Input.Changed, "#customer-name")
+    def _customer_name(self, event: Input.Changed) -> None:
+        if event.value == (self.state.customer_name_masked or ""):
+            return
+        self.state.set_customer_name(event.value)
+        self._changed()
+
+    @on(Input.Changed, "#payee-name")
+    def _payee_name(self, event: Input.Changed) -> None:
+        if event.value == (self.state.payee_name_masked or ""):
+            return
+        if event.value.strip():
+            self.state.set_payee(name=event.value)
+        else:
+            self.state.payee_name_masked = None
+        self._changed()
+
+    @on(Input.Changed, "#payee-account")
+    def _payee_account(self, event: Input.Changed) -> None:
+        if event.value == (self.state.payee_account_masked or ""):
+            return
+        if event.value.strip():
+            self.state.set_payee(account=event.value, secret=self._secret_key())
+        else:
+            self.state.payee_account_masked = self.state.payee_ref = None
+        self._changed()
+
+    @on(Input.Blurred, "#customer-name, #payee-name, #payee-account")
+    @on(Input.Submitted, "#customer-name, #payee-name, #payee-account")
+    def _mask_on_leave(self, event: Input.Blurred | Input.Submitted) -> None:
+        """Once entered, names and accounts are shown masked (as they are stored)."""
+        masked = {
+            "customer-name": self.state.customer_name_masked,
+            "payee-name": self.state.payee_name_masked,
+            "payee-account": self.state.payee_account_masked,
+        }[event.input.id or ""]
+        if masked and event.input.value != masked:
+            with self.prevent(Input.Changed):
+                event.input.value = masked
+
+    # ------------------------------------------------------------ the checklist
+    def _item_of(self, widget: Widget) -> ItemDef | None:
+        wid = widget.id or ""
+        for prefix in ("item-", "said-"):
+            if wid.startswith(prefix):
+                return self.app.rules.item("counter", wid.removeprefix(prefix))  # type: ignore[attr-defined, no-any-return]
+        return None
+
+    @on(Select.Changed, ".choice, .yesno")
+    def _answer(self, event: Select.Changed) -> None:
+        item = self._item_of(event.select)
+        if item is None:
+            return
+        answers = dict(self.state.answers)
+        if event.value is Select.NULL:
+            answers.pop(item.id, None)
+        elif item.kind == "yesno":
+            answers[item.id] = event.value == "yes"
+        else:
+            answers[item.id] = str(event.value)
+        self.state.answers = answers
+        self._changed()
+
+    @on(Checkbox.Changed, ".look")
+    def _look_changed(self, event: Checkbox.Changed) -> None:
+        item = self._item_of(event.checkbox)
+        if item is None:
+            return
+        answers = dict(self.state.answers)
+        if event.value:
+            answers[item.id] = True
+        else:
+            # Unticked is "not observed"; the closing step records every look as seen or not.
+            answers.pop(item.id, None)
+        self.state.answers = answers
+        self._changed()
+
+    def action_look(self, item_id: str) -> None:
+        """Toggle one 二看 observation (one key each, from the rules)."""
+        box = self.query_one(f"#item-{item_id}", Checkbox)
+        box.value = not box.value
+
+    @on(Input.Changed, ".said")
+    def _said(self, event: Input.Changed) -> None:
+        item = self._item_of(event.input)
+        if item is None:
+            return
+        self.state.said = {**self.state.said, item.id: event.value}
+        self._changed()
+
+    @on(Input.Blurred, ".said")
+    @on(Input.Submitted, ".said")
+    def _said_done(self, event: Input.Blurred | Input.Submitted) -> None:
+        """When the teller leaves a purpose answer, keep a replaced story as purpose history."""
+        item = self._item_of(event.input)
+        if item is None:
+            return
+        new = event.input.value
+        old = self._committed_said.get(item.id, "")
+        if item.text_field == "purpose" and old != new:
+            self.state.said = {**self.state.said, item.id: old}
+            self.state.set_purpose_text(item.id, new)
+            self._changed()
+        self._committed_said[item.id] = new
+
+    # ------------------------------------------------------------ step timing
+    def _step_of(self, widget: Widget | None) -> str | None:
+        if widget is None or widget.screen is not self:
+            return None
+        for node in widget.ancestors_with_self:
+            if isinstance(node, Widget) and node.id in self._step_names:
+                return self._step_names[node.id]
+        return None
+
+    def _focus_moved(self, widget: Widget | None) -> None:
+        step = self._step_of(widget)
+        if step is not None:
+            self._enter_step(step)
+
+    def _enter_step(self, step: str) -> None:
+        """Account the time spent in the step being left, and save the draft at the boundary."""
+        if step == self._step:
+            return
+        self._tally_step()
+        self._step = step
+        if not self.is_blank():
+            self._flush_draft()
+
+    def _tally_step(self) -> None:
+        now = time.monotonic()
+        if self._step is not None:
+            self._step_acc[self._step] = self._step_acc.get(self._step, 0.0) + (now - self._step_since)
+            self.state.step_seconds = {k: int(round(v)) for k, v in self._step_acc.items()}
+        self._step_since = now
+
+    # ------------------------------------------------------------ drafts
+    def _schedule_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._flush_draft)
+
+    def _flush_draft(self) -> None:
+        """Write the case as it stands (skipped for an empty case or one being closed)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if self.is_blank() or self._case_closing:
+            return
+        now = self.app.clock()  # type: ignore[attr-defined]
+        self._write_draft(
+            Draft(
+                draft_id=self.state.draft_id,
+                channel="counter",
+                staff_id=self.staff_id,
+                started_at=self.state.started_at,
+                updated_at=now,
+                state=self.state.model_dump(mode="json"),
+            )
+        )
+
+    @work(thread=True, group="draft", description="保存草稿")
+    def _write_draft(self, draft: Draft) -> None:
+        with self._io_lock:
+            if draft.draft_id in self._closed_drafts:
+                return
+            self.app.repo.save_draft(draft)  # type: ignore[attr-defined]
+
+    @work(thread=True, group="draft", description="查找未办结草稿")
+    def _look_for_drafts(self) -> None:
+        drafts = self.app.repo.open_drafts(staff_id=self.staff_id, channel="counter")  # type: ignore[attr-defined]
+        drafts = [d for d in drafts if d.draft_id != self.state.draft_id]
+        if drafts:
+            self.app.call_from_thread(self._offer_drafts, drafts)
+
+    def _offer_drafts(self, drafts: list[Draft]) -> None:
+        if not self.is_blank():
+            return
+        self.app.push_screen(ResumeModal(drafts, self.app.settings.zone), self._draft_chosen)  # type: ignore[attr-defined]
+
+    def _draft_chosen(self, choice: ResumeChoice | None) -> None:
+        if choice is None:
+            return
+        what, draft = choice
+        try:
+            state = CaseState.model_validate(draft.state)
+        except ValueError:
+            self.notify("草稿内容无法读取，已记为放弃", severity="error")
+            self.app.repo.set_draft_status(draft.draft_id, "abandoned")  # type: ignore[attr-defined]
+            return
+        if what == "resume":
+            self._show_case(state, banner="已恢复上次未办结的业务")
+            self.notify("已恢复未办结的业务", timeout=3)
+        else:
+            self._abandon(state, offer_more=True)
+
+    def _assessment_for(self, state: CaseState) -> Assessment:
+        try:
+            inp = state.to_input(self.app.rules, on=self._today())  # type: ignore[attr-defined]
+        except InputError:
+            inp = state.model_copy(update={"amount": ""}).to_input(self.app.rules, on=self._today())  # type: ignore[attr-defined]
+        return assess(self.app.rules, inp)  # type: ignore[attr-defined]
+
+    def _abandon(self, state: CaseState, *, offer_more: bool = False) -> None:
+        """Record a case as abandoned (no decision) and close its draft."""
+        record = state.to_record(
+            self.app.rules,  # type: ignore[attr-defined]
+            self._assessment_for(state),
+            decision=None,
+            status="abandoned",
+            closed_at=self.app.clock(),  # type: ignore[attr-defined]
+        )
+        self._save_abandoned(record, state.draft_id, offer_more)
+
+    @work(thread=True, group="save", description="记为放弃")
+    def _save_abandoned(self, record: InterventionRecord, draft_id: str, offer_more: bool) -> None:
+        repo = self.app.repo  # type: ignore[attr-defined]
+        try:
+            with self._io_lock:
+                self._closed_drafts.add(draft_id)
+                repo.save_intervention(record, draft_id=draft_id)
+                repo.set_draft_status(draft_id, "abandoned")
+        except Exception as exc:  # the teller must see it; the draft stays open
+            self.post_message(self.SaveFailed(str(exc)))
+            return
+        self.post_message(self.CaseSaved(record, abandoned=True))
+        if offer_more:
+            self._look_for_drafts()
+
+    # ------------------------------------------------------------ closing
+    def _unanswered(self) -> list[str]:
+        return [
+            item.prompt
+            for item in self.checklist_items
+            if not (item.kind == "yesno" and item.key) and item.id not in self.state.answers
+        ]
+
+    def action_decide(self) -> None:
+        """F2: choose the decision (the policy's options for this level) and close the case."""
+        if self._case_closing:
+            return
+        try:
+            amount = self.state.amount_yuan()
+        except InputError:
+            self._status("金额格式不对：请输入元，最多两位小数")
+            self.query_one("#amount", Input).focus()
+            return
+        if amount <= 0:
+            self._status("请先录入转账金额")
+            self.query_one("#amount", Input).focus()
+            return
+        self._rescore()
+        assert self.assessment is not None
+        self._enter_step(DECISION_STEP)
+        self.app.push_screen(
+            DecisionModal(
+                rules=self.app.rules,  # type: ignore[attr-defined]
+                assessment=self.assessment,
+                amount_fen=yuan_to_fen(amount),
+                staff=self.app.staff,  # type: ignore[attr-defined]
+                zone=self.app.settings.zone,  # type: ignore[attr-defined]
+                clock=self.app.clock,  # type: ignore[attr-defined]
+                unanswered=self._unanswered(),
+            ),
+            self._decided,
+        )
+
+    def _decided(self, decision: DecisionRecord | None) -> None:
+        if decision is None or self.assessment is None:
+            self._back_to_form()
+            return
+        rules = self.app.rules  # type: ignore[attr-defined]
+        if needs_acknowledgement(rules, decision.decision, self.assessment.level, "counter"):
+            self._get_serial(decision, self.assessment)
+        else:
+            self._close(decision, self.assessment, None)
+
+    def _back_to_form(self) -> None:
+        self.query_one("#amount", Input).focus()
+
+    @work(thread=True, group="notice", description="领取告知书编号")
+    def _get_serial(self, decision: DecisionRecord, assessment: Assessment) -> None:
+        rules = self.app.rules  # type: ignore[attr-defined]
+        serial = self.app.repo.next_notice_serial(rules.branch.code, draft_id=self.state.draft_id)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._ask_acknowledgement, decision, assessment, serial)
+
+    def _ask_acknowledgement(self, decision: DecisionRecord, assessment: Assessment, serial: str) -> None:
+        rules = self.app.rules  # type: ignore[attr-defined]
+        self.state.notice_serial = serial
+        self._flush_draft()
+
+        def acknowledged(ack: AcknowledgementRecord | None) -> None:
+            if ack is None:
+                self.notify("未完成告知书确认，业务未办结", severity="warning")
+                self._back_to_form()
+                return
+            problems = closing_problems(rules, "counter", assessment, decision, ack)
+            if problems:
+                self.notify("\n".join(problems), title="不能办结", severity="error", timeout=8)
+                self._status("✗ " + "；".join(problems))
+                self._back_to_form()
+                return
+            self._close(decision, assessment, ack)
+
+        self.app.push_screen(
+            AcknowledgeScreen(
+                record=self.state.to_record(rules, assessment, decision=None),
+                assessment=assessment,
+                serial=serial,
+                witness=self.app.staff,  # type: ignore[attr-defined]
+                notice_version=rules.notice.version,
+                notice_text_hash=text_hash(rules.notice.model_dump_json()),
+                clock=self.app.clock,  # type: ignore[attr-defined]
+            ),
+            acknowledged,
+        )
+
+    def _close(self, decision: DecisionRecord, assessment: Assessment, ack: AcknowledgementRecord | None) -> None:
+        """Build the record and save it; the screen moves on when the save succeeds."""
+        self._tally_step()
+        rules = self.app.rules  # type: ignore[attr-defined]
+        # Closing is the teller's word that the 二看 were done: an unticked look was not seen.
+        answers = dict(self.state.answers)
+        for item in self.checklist_items:
+            if item.kind == "yesno" and item.key and item.id not in answers:
+                answers[item.id] = False
+        self.state.answers = answers
+        record = self.state.to_record(
+            rules,
+            assessment,
+            decision=decision,
+            acknowledgement=ack,
+            closed_at=self.app.clock(),  # type: ignore[attr-defined]
+        )
+        self._case_closing = True
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._save_case(record, self.state.draft_id)
+
+    @work(thread=True, group="save", description="保存干预记录")
+    def _save_case(self, record: InterventionRecord, draft_id: str) -> None:
+        try:
+            with self._io_lock:
+                self.app.repo.save_intervention(record, draft_id=draft_id)  # type: ignore[attr-defined]
+                self._closed_drafts.add(draft_id)
+        except Exception as exc:  # the teller must see it; the draft stays open
+            self.post_message(self.SaveFailed(str(exc)))
+            return
+        self.post_message(self.CaseSaved(record))
+
+    @on(CaseSaved)
+    def _saved(self, event: CaseSaved) -> None:
+        rec = event.record
+        level = self.app.rules.levels[rec.level].label  # type: ignore[attr-defined]
+        if event.abandoned:
+            self.notify(f"已记为放弃：{format_yuan(rec.amount_fen)}（风险{level}）", timeout=4)
+            if rec.uid != self.state.uid:
+                return
+        else:
+            label = rec.decision.label if rec.decision else ""
+            self.notify(f"已保存：{format_yuan(rec.amount_fen)} · 风险{level} · {label}", timeout=4)
+        self._new_case()
+
+    @on(SaveFailed)
+    def _save_failed(self, event: SaveFailed) -> None:
+        self._case_closing = False
+        self.notify(f"保存失败，业务仍在草稿中：{event.error}", severity="error", timeout=10)
+        self._status("✗ 保存失败，请重试（F2）")
+
+    # ------------------------------------------------------------ other screens
+    def action_history(self) -> None:
+        """F3: today's interventions at this counter."""
+        self._flush_draft()
+        self.app.push_screen(HistoryScreen())
+
+    def action_handoffs(self) -> None:
+        """F4: customers the lobby brought to the counter."""
+        if not self.is_blank():
+            self.notify("请先办结当前业务（F2）或清空（F5），再接转大堂客户", severity="warning")
+            return
+        self._load_handoffs()
+
+    @work(thread=True, exclusive=True, group="handoffs", description="读取大堂转来")
+    def _load_handoffs(self) -> None:
+        pending = self.app.repo.pending_handoffs()  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._offer_handoffs, pending)
+
+    def _offer_handoffs(self, pending: list[InterventionSummary]) -> None:
+        self.app.push_screen(
+            HandoffsModal(pending, self.app.rules, self.app.settings.zone),  # type: ignore[attr-defined]
+            self._handoff_chosen,
+        )
+
+    def _handoff_chosen(self, uid: str | None) -> None:
+        if uid:
+            self._open_handoff(uid)
+        else:
+            self._back_to_form()
+
+    @work(thread=True, exclusive=True, group="handoffs", description="接转大堂客户")
+    def _open_handoff(self, uid: str) -> None:
+        lobby = self.app.repo.get(uid)  # type: ignore[attr-defined]
+        if lobby is None:
+            return
+        staff = self.app.staff  # type: ignore[attr-defined]
+        state = case_from_handoff(self.app.rules, lobby, staff_id=staff.staff_id, staff_role=staff.role)  # type: ignore[attr-defined]
+        state.business = "转账"
+        self.app.call_from_thread(self._show_handoff, state, lobby)
+
+    def _show_handoff(self, state: CaseState, lobby: InterventionRecord) -> None:
+        rules = self.app.rules  # type: ignore[attr-defined]
+        zone = self.app.settings.zone  # type: ignore[attr-defined]
+        where = lobby.machine_id or "大堂"
+        seen = "、".join(rules.signals[s].label for s in lobby.observations if s in rules.signals) or "无"
+        said = lobby.purpose_text or "；".join(a.said for a in lobby.answers if a.said) or "—"
+        banner = (
+            f"大堂转来（{lobby.closed_at.astimezone(zone).strftime('%H:%M')} {where}，员工 {lobby.staff_id}，"
+            f"大堂评估 {rules.levels[lobby.level].label} {lobby.score} 分）\n"
+            f"客户在大堂说：{said}\n大堂看到：{seen}"
+        )
+        self._show_case(state, banner=banner)
+        self._flush_draft()
+
+    def action_new_case(self) -> None:
+        """F5: start over; a case already begun is recorded as abandoned, never just dropped."""
+        if self.is_blank():
+            self._new_case()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._tally_step()
+                self._case_closing = True
+                self._abandon(self.state)
+            else:
+                self._back_to_form()
+
+        self.app.push_screen(
+            ConfirmModal("放弃当前业务？", "已录入的内容将记入台账为“未办结放弃”，然后开始新业务。"),
+            answered,
+        )

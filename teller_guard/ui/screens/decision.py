@@ -1,0 +1,235 @@
+"""The counter's closing step: choose how the case ends, with what the decision requires.
+
+:class:`DecisionModal` offers the decisions the branch policy allows at the case's level,
+shows the supervisor, amount-protected and police fields only when the highlighted decision
+needs them, and refuses to close while :func:`teller_guard.core.closing.closing_problems`
+reports anything (its Chinese messages are shown as they are). The customer's acknowledgement
+is collected afterwards by the counter, so this modal checks everything except that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from teller_guard.core.closing import closing_problems, decisions_allowed, needs_acknowledgement, needs_supervisor
+from teller_guard.core.errors import InputError
+from teller_guard.core.models import Assessment
+from teller_guard.core.money import fen_to_yuan, parse_yuan, yuan_to_fen
+from teller_guard.core.records import AcknowledgementRecord, DecisionRecord, Staff
+from teller_guard.core.rules import RuleSet
+
+RECOMMENDED = {"low": "proceed", "medium": "proceed_warned", "high": "defer", "critical": "police"}
+"""The decision highlighted first at each level (the teller can pick any allowed one)."""
+
+
+def _placeholder_ack(staff_id: str, at: datetime) -> AcknowledgementRecord:
+    """A stand-in acknowledgement so the check here skips the step that comes after it."""
+    return AcknowledgementRecord(
+        method="paper",
+        notice_serial="-",
+        notice_version="-",
+        notice_text_hash="-",
+        witness_staff_id=staff_id,
+        at=at,
+    )
+
+
+def parse_clock_time(text: str, day: datetime, zone: ZoneInfo) -> datetime | None:
+    """``"10:42"`` on the local day of ``day`` → an aware UTC datetime; ``None`` if unreadable."""
+    raw = text.strip().replace("：", ":")
+    try:
+        hh, mm = raw.split(":")
+        t = time(int(hh), int(mm))
+    except ValueError:
+        return None
+    local_day = day.astimezone(zone).date()
+    return datetime.combine(local_day, t, tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+class DecisionModal(ModalScreen[DecisionRecord | None]):
+    """Choose the decision for the case; dismisses with a :class:`DecisionRecord` or ``None``."""
+
+    BINDING_GROUP_TITLE = "办结"
+    BINDINGS = [
+        Binding("escape", "cancel", "返回业务", id="decision-cancel", tooltip="不办结，回到当前业务继续录入"),
+        Binding("f2", "confirm", "确认办结", id="decision-confirm", tooltip="按所选决定办结（须满足全部条件）"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        rules: RuleSet,
+        assessment: Assessment,
+        amount_fen: int,
+        staff: Staff,
+        zone: ZoneInfo,
+        clock: Callable[[], datetime],
+        unanswered: list[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.rules = rules
+        """The rules whose policy lists the decisions."""
+        self.assessment = assessment
+        """The case's assessment at the moment the teller asked to close it."""
+        self.amount_fen = amount_fen
+        """The transfer amount (the default for 避免损失金额)."""
+        self.staff = staff
+        """Who decides."""
+        self.zone = zone
+        """The branch time zone (police time is typed as local HH:MM)."""
+        self.clock = clock
+        """UTC clock."""
+        self.unanswered = unanswered or []
+        """Checklist prompts still unanswered, shown as a reminder (not a block)."""
+        self.choices = decisions_allowed(rules, "counter", assessment)
+        """Decision ids offered, in policy order."""
+
+    # ------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        a = self.assessment
+        with Vertical(id="decision-box"):
+            yield Label(
+                f"办结：风险 {a.level_label}（{a.score} 分） — {a.action}", classes="title", id="decision-title"
+            )
+            if self.unanswered:
+                yield Label("尚未询问/核对：" + "；".join(self.unanswered), classes="hint", id="decision-unanswered")
+            options = [
+                Option(f"{n}  {self.rules.decisions[d].label}", id=d) for n, d in enumerate(self.choices, start=1)
+            ]
+            yield OptionList(*options, id="decision-list")
+            with Vertical(id="supervisor-box", classes="decision-extra"):
+                with Horizontal(classes="field"):
+                    yield Label("主管工号", classes="field-label")
+                    yield Input(id="supervisor-id", placeholder="主管工号", max_length=32, compact=True)
+                with Horizontal(classes="field"):
+                    yield Label("复核理由", classes="field-label")
+                    yield Input(id="supervisor-reason", placeholder="主管复核后同意办理的理由", compact=True)
+            with Vertical(id="protected-box", classes="decision-extra"), Horizontal(classes="field"):
+                yield Label("避免损失(元)", classes="field-label")
+                yield Input(
+                    str(fen_to_yuan(self.amount_fen)) if self.amount_fen else "",
+                    id="amount-protected",
+                    restrict=r"[0-9.,]*",
+                    compact=True,
+                )
+            with Vertical(id="police-box", classes="decision-extra"):
+                with Horizontal(classes="field"):
+                    yield Label("接警编号", classes="field-label")
+                    yield Input(id="police-ref", placeholder="110 接警编号 / 报警回执号", compact=True)
+                with Horizontal(classes="field"):
+                    yield Label("报警时间", classes="field-label")
+                    yield Input(
+                        self.clock().astimezone(self.zone).strftime("%H:%M"),
+                        id="police-time",
+                        placeholder="时:分",
+                        max_length=5,
+                        compact=True,
+                    )
+            with Horizontal(classes="field"):
+                yield Label("备注", classes="field-label")
+                yield Input(id="decision-note", placeholder="可选", compact=True)
+            yield Label("", id="decision-problems")
+            yield Label("↑↓ 选择 · Enter 确认 · F2 确认办结 · Esc 返回业务", classes="hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#decision-list", OptionList)
+        first = RECOMMENDED.get(self.assessment.level)
+        options.highlighted = self.choices.index(first) if first in self.choices else 0
+        options.focus()
+        self._show_fields()
+
+    # ------------------------------------------------------------ state
+    @property
+    def chosen(self) -> str:
+        """The highlighted decision id."""
+        index = self.query_one("#decision-list", OptionList).highlighted or 0
+        return self.choices[index]
+
+    def _show_fields(self) -> None:
+        d = self.rules.decisions[self.chosen]
+        level = self.assessment.level
+        self.query_one("#supervisor-box").display = needs_supervisor(self.rules, d.id, level)
+        self.query_one("#protected-box").display = d.records_amount_protected
+        self.query_one("#police-box").display = d.records_police
+
+    def _value(self, selector: str) -> str:
+        return self.query_one(selector, Input).value.strip()
+
+    def build(self) -> tuple[DecisionRecord | None, list[str]]:
+        """The decision as filled in, and every reason it cannot close yet."""
+        d = self.rules.decisions[self.chosen]
+        now = self.clock()
+        problems: list[str] = []
+        protected_fen = 0
+        if d.records_amount_protected:
+            try:
+                protected_fen = yuan_to_fen(parse_yuan(self._value("#amount-protected") or "0"))
+            except InputError:
+                problems.append("避免损失金额格式不对（元，最多两位小数）")
+        police_at = None
+        if d.records_police and self._value("#police-time"):
+            police_at = parse_clock_time(self._value("#police-time"), now, self.zone)
+            if police_at is None:
+                problems.append("报警时间请按 时:分 填写，例如 10:42")
+        supervisor = needs_supervisor(self.rules, d.id, self.assessment.level)
+        record = DecisionRecord(
+            decision=d.id,
+            label=d.label,
+            group=d.group,
+            decided_by=self.staff.staff_id,
+            decided_at=now,
+            amount_protected_fen=protected_fen,
+            police_ref=(self._value("#police-ref") or None) if d.records_police else None,
+            police_called_at=police_at,
+            supervisor_id=(self._value("#supervisor-id") or None) if supervisor else None,
+            supervisor_reason=(self._value("#supervisor-reason") or None) if supervisor else None,
+            note=self._value("#decision-note"),
+        )
+        ack = (
+            _placeholder_ack(self.staff.staff_id, now)
+            if needs_acknowledgement(self.rules, d.id, self.assessment.level, "counter")
+            else None
+        )
+        problems += closing_problems(self.rules, "counter", self.assessment, record, ack)
+        return (None if problems else record), problems
+
+    # ------------------------------------------------------------ events
+    @on(OptionList.OptionHighlighted, "#decision-list")
+    def _highlighted(self) -> None:
+        self._show_fields()
+        self.query_one("#decision-problems", Label).update("")
+
+    @on(OptionList.OptionSelected, "#decision-list")
+    @on(Input.Submitted)
+    def action_confirm(self) -> None:
+        """Close with the chosen decision, or say what is still missing."""
+        record, problems = self.build()
+        if record is not None:
+            self.dismiss(record)
+            return
+        self.query_one("#decision-problems", Label).update("\n".join(f"✗ {p}" for p in problems))
+        for box, fields in (
+            ("#supervisor-box", ("#supervisor-id", "#supervisor-reason")),
+            ("#protected-box", ("#amount-protected",)),
+            ("#police-box", ("#police-ref", "#police-time")),
+        ):
+            if self.query_one(box).display:
+                for selector in fields:
+                    field = self.query_one(selector, Input)
+                    if not field.value.strip():
+                        field.focus()
+                        return
+
+    def action_cancel(self) -> None:
+        """Back to the case without closing it."""
+        self.dismiss(None)

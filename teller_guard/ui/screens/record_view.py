@@ -1,0 +1,181 @@
+"""One logged intervention, read-only: every input, answer, signal, the decision, the
+acknowledgement and any corrections. Nothing on this screen can change the log."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from teller_guard.core.money import format_yuan
+from teller_guard.core.records import InterventionRecord, InterventionSummary
+from teller_guard.core.rules import RuleSet
+from teller_guard.ui.widgets.risk_panel import LEVEL_STYLE
+
+SEX = {"M": "男", "F": "女"}
+ACK_METHOD = {"paper": "纸质签字", "screen": "屏幕签名", "refused": "客户拒绝签字", "override": "主管放行"}
+
+
+def _answer_text(rules: RuleSet, channel: str, item_id: str, value: object) -> str:
+    item = rules.item(channel, item_id)
+    if item is None:
+        return str(value)
+    if item.kind == "choice":
+        opt = next((o for o in item.options if o.id == value), None)
+        return opt.label if opt else ("—" if value is None else str(value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "—" if value is None else str(value)
+
+
+def render_record(
+    rec: InterventionRecord, corrections: list[InterventionSummary], rules: RuleSet, zone: ZoneInfo
+) -> RenderableType:
+    """Everything in the record as Rich renderables, in the order the teller worked."""
+
+    def t(moment: object) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if moment else "—"  # type: ignore[attr-defined]
+
+    head = Text.assemble(
+        ("风险 ", "bold"),
+        (f" {rules.levels[rec.level].label} " if rec.level in rules.levels else rec.level, LEVEL_STYLE[rec.level]),
+        (f"  {rec.score} 分", "bold"),
+        ("   已放弃（未办结）" if rec.status == "abandoned" else "", "bold red"),
+    )
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column()
+    customer = " ".join(
+        x
+        for x in (
+            rec.customer_name_masked or "",
+            f"{rec.customer_age}岁" if rec.customer_age is not None else "",
+            SEX.get(rec.customer_sex or "", ""),
+        )
+        if x
+    )
+    for label, value in (
+        ("记录编号", rec.uid),
+        ("开始 / 结束", f"{t(rec.started_at)} / {t(rec.closed_at)}（{rec.duration_seconds} 秒）"),
+        ("网点 / 柜员", f"{rec.branch_code} / {rec.staff_id}（{rec.staff_role}）"),
+        ("金额", format_yuan(rec.amount_fen)),
+        ("客户", customer or "—"),
+        ("收款人", f"{rec.payee_name_masked or '—'}  账号 {rec.payee_account_masked or '—'}"),
+        ("客户所说用途", rec.purpose_text or "—"),
+        ("先前说法", "；".join(rec.previous_purposes) or "—"),
+        ("与收款人关系", rec.payee_relation_text or "—"),
+        ("其他", rec.notes_text or "—"),
+        ("规则版本", rec.rules_version),
+        ("各步用时(秒)", "  ".join(f"{k} {v}" for k, v in rec.step_seconds.items()) or "—"),
+        ("大堂转来", rec.handoff_from_uid or "—"),
+    ):
+        facts.add_row(label, value)
+
+    answers = Table(title="三问二看一核对", title_justify="left", expand=True, show_lines=False)
+    answers.add_column("环节", no_wrap=True)
+    answers.add_column("问题")
+    answers.add_column("回答")
+    answers.add_column("客户原话")
+    steps = {i.id: (i.step, i.prompt) for i in rules.checklist_for(rec.channel).item}
+    for a in rec.answers:
+        step, prompt = steps.get(a.item_id, ("", a.item_id))
+        answers.add_row(step, prompt, _answer_text(rules, rec.channel, a.item_id, a.value), a.said or "")
+
+    signals = Table(title="风险信号", title_justify="left", expand=True)
+    signals.add_column("分", justify="right", no_wrap=True)
+    signals.add_column("信号", no_wrap=True)
+    signals.add_column("依据")
+    signals.add_column("说明")
+    for s in rec.signals:
+        signals.add_row(f"+{s.points}", s.label, s.evidence, s.reason)
+
+    parts: list[RenderableType] = [head, Text(""), facts, Text(""), answers, Text(""), signals]
+    if rec.typologies:
+        parts += [Text("疑似诈骗类型：" + "；".join(x.label for x in rec.typologies), style="bold red")]
+    parts.append(Text(""))
+    d = rec.decision
+    if d is None:
+        parts.append(Text("决定：无（未办结）", style="bold"))
+    else:
+        lines = [f"决定：{d.label}（{d.group}） · {d.decided_by} · {t(d.decided_at)}"]
+        if d.amount_protected_fen:
+            lines.append(f"避免损失：{format_yuan(d.amount_protected_fen)}")
+        if d.police_ref or d.police_called_at:
+            lines.append(f"报警：{d.police_ref or '—'} · {t(d.police_called_at)}")
+        if d.supervisor_id:
+            lines.append(f"主管复核：{d.supervisor_id} · {d.supervisor_reason or ''}")
+        if d.note:
+            lines.append(f"备注：{d.note}")
+        parts += [Text(line, style="bold" if i == 0 else "") for i, line in enumerate(lines)]
+    a = rec.acknowledgement
+    if a is not None:
+        line = f"告知书：{ACK_METHOD.get(a.method, a.method)} · 编号 {a.notice_serial} · 版本 {a.notice_version}"
+        line += f" · 见证 {a.witness_staff_id} · {t(a.at)}"
+        if a.signer_masked:
+            line += f" · 签名 {a.signer_masked}"
+        if a.supervisor_id:
+            line += f" · 主管 {a.supervisor_id} {a.reason or ''}"
+        parts.append(Text(line))
+    if rec.corrects_uid:
+        parts.append(Text(f"本记录更正 {rec.corrects_uid}：{rec.correction_reason or ''}", style="bold yellow"))
+    parts.append(Text(""))
+    if corrections:
+        parts.append(Text("更正记录：", style="bold yellow"))
+        for c in corrections:
+            parts.append(Text(f"  {t(c.closed_at)} · {c.staff_id} · {c.uid} · {c.decision_label or '—'}"))
+    else:
+        parts.append(Text("更正记录：无", style="dim"))
+    return Group(*parts)
+
+
+class RecordViewScreen(Screen[None]):
+    """A logged intervention, read-only."""
+
+    BINDING_GROUP_TITLE = "记录详情"
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="record-back", tooltip="回到今日记录"),
+    ]
+
+    def __init__(self, uid: str) -> None:
+        super().__init__()
+        self.uid = uid
+        """The record shown."""
+        self.record: InterventionRecord | None = None
+        """The record once loaded."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="record-scroll"):
+            yield Static("读取中…", id="record-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load_record()
+
+    @work(thread=True, exclusive=True, group="record", description="读取记录")
+    def _load_record(self) -> None:
+        repo = self.app.repo  # type: ignore[attr-defined]
+        rec = repo.get(self.uid)
+        corrections = repo.corrections_of(self.uid) if rec else []
+        self.app.call_from_thread(self._show, rec, corrections)
+
+    def _show(self, rec: InterventionRecord | None, corrections: list[InterventionSummary]) -> None:
+        self.record = rec
+        body = self.query_one("#record-body", Static)
+        if rec is None:
+            body.update(f"找不到记录 {self.uid}")
+            return
+        body.update(render_record(rec, corrections, self.app.rules, self.app.settings.zone))  # type: ignore[attr-defined]
+        self.query_one("#record-scroll").focus()
+
+    def action_back(self) -> None:
+        """Back to the list."""
+        self.dismiss(None)
