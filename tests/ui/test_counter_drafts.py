@@ -1,0 +1,238 @@
+"""Crash-safe drafts: what was typed comes back after a crash, or is logged as abandoned."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Checkbox, Input, Label
+
+from teller_guard.config import Settings
+from teller_guard.core.case import CaseState
+from teller_guard.core.records import Draft
+from teller_guard.core.rules import RuleSet
+from teller_guard.storage.repository import Repository
+from teller_guard.ui.screens.counter import CounterScreen
+from teller_guard.ui.screens.resume import ResumeModal
+from tests.conftest import FROZEN_NOW
+from tests.ui.counter_support import ELDERLY_ID, TELLER, make_counter_app
+
+
+def _seed_draft(repo: Repository, settings: Settings) -> CaseState:
+    """An open draft as a crash would leave it: amount, ID-derived facts, answers, words."""
+    state = CaseState(staff_id=TELLER.staff_id, business="汇款", amount="23456", started_at=FROZEN_NOW)
+    state.set_id_number(ELDERLY_ID, settings.secret(), FROZEN_NOW.date())
+    state.set_payee(name="赵六", account="6222000011114321", secret=settings.secret())
+    state.answers = {"purpose": "other", "look_phone": True}
+    state.said = {"purpose": "儿子出车祸要手术费"}
+    state.step_seconds = {"转账信息": 7}
+    repo.save_draft(
+        Draft(
+            draft_id=state.draft_id,
+            channel="counter",
+            staff_id=TELLER.staff_id,
+            started_at=FROZEN_NOW,
+            updated_at=FROZEN_NOW,
+            state=state.model_dump(mode="json"),
+        )
+    )
+    return state
+
+
+async def test_open_draft_is_offered_and_resumed(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    seeded = _seed_draft(repo, settings)
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeModal)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        assert screen.state.draft_id == seeded.draft_id
+        assert screen.query_one("#amount", Input).value == "23456"
+        assert screen.query_one("#id-number", Input).value == "**************002X"
+        assert screen.query_one("#payee-account", Input).value == "****4321"
+        assert screen.query_one("#said-purpose", Input).value == "儿子出车祸要手术费"
+        assert screen.query_one("#item-look_phone", Checkbox).value is True
+        assert "76 岁 女" in str(screen.query_one("#id-facts", Label).render())
+        assert screen.assessment is not None and "on_phone" in screen.assessment.signal_ids()
+        # Typing on continues the same draft (no second draft appears).
+        await pilot.click("#amount")
+        await pilot.press("end", "0")
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        drafts = repo.open_drafts(staff_id=TELLER.staff_id)
+        assert [d.draft_id for d in drafts] == [seeded.draft_id]
+        assert drafts[0].state["amount"] == "234560"
+        assert drafts[0].state["step_seconds"]["转账信息"] >= 7
+
+
+async def test_open_draft_can_be_recorded_as_abandoned(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    seeded = _seed_draft(repo, settings)
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeModal)
+        await pilot.press("x")
+        for _ in range(20):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if repo.get(seeded.uid) is not None:
+                break
+        assert isinstance(app.screen, CounterScreen)
+        assert app.screen.query_one("#amount", Input).value == ""
+    rec = repo.get(seeded.uid)
+    assert rec is not None
+    assert rec.status == "abandoned" and rec.decision is None
+    assert rec.amount_fen == 2_345_600 and rec.customer_age == 76
+    assert "on_phone" in {s.id for s in rec.signals}
+    assert repo.open_drafts(staff_id=TELLER.staff_id) == []
+
+
+async def test_new_case_key_logs_the_started_case_as_abandoned(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        await pilot.press(*"800")
+        uid = screen.state.uid
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")
+        for _ in range(20):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if repo.get(uid) is not None:
+                break
+        assert screen.state.uid != uid and screen.query_one("#amount", Input).value == ""
+    rec = repo.get(uid)
+    assert rec is not None and rec.status == "abandoned" and rec.amount_fen == 80_000
+
+
+# ---------------------------------------------------------------- the real process, killed
+
+
+SOCKET = f"tgc-test-{os.getpid()}"
+"""A tmux server of our own: other sessions' options (window sizes) cannot leak in."""
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(
+        ["tmux", "-L", SOCKET, "-f", "/dev/null", *args], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _type(session: str, text: str) -> None:
+    """Type text, then pause as a person would (a burst of text and Tab can arrive as one read)."""
+    _tmux("send-keys", "-t", session, "-l", text)
+    time.sleep(0.3)
+
+
+def _key(session: str, *keys: str) -> None:
+    for key in keys:
+        _tmux("send-keys", "-t", session, key)
+        time.sleep(0.3)
+
+
+def _screen(session: str) -> str:
+    return _tmux("capture-pane", "-p", "-t", session)
+
+
+def _wait_for(session: str, text: str, timeout: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout
+    shown = ""
+    while time.monotonic() < deadline:
+        shown = _screen(session)
+        if text in shown:
+            return shown
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} never appeared; the screen shows:\n{shown}")
+
+
+def _start(session: str, data_dir: Path) -> int:
+    _tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "-e",
+        "LANG=C.UTF-8",
+        "-e",
+        f"TELLER_GUARD_DATA_DIR={data_dir}",
+        "-e",
+        "TERM=xterm-256color",
+        # pytest's own COLUMNS/LINES would otherwise reach the app through tmux's environment.
+        "-e",
+        "COLUMNS=120",
+        "-e",
+        "LINES=40",
+        f"exec {sys.executable} -m teller_guard",
+    )
+    return int(_tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip())
+
+
+def _login(session: str) -> None:
+    _wait_for(session, "上岗登记")
+    time.sleep(0.5)
+    _type(session, "T042")
+    _key(session, "Tab")
+    _type(session, "李柜员")
+    _key(session, "Enter")
+
+
+@pytest.mark.slow
+def test_killed_mid_case_the_draft_is_offered_back(tmp_path: Path) -> None:
+    assert shutil.which("tmux"), "tmux is required (apt-get install tmux; .ci/run installs it)"
+    session = f"tgc-kill-{os.getpid()}"
+    data = tmp_path / "data"
+    try:
+        pid = _start(session, data)
+        _login(session)
+        _wait_for(session, "金额(元)")
+        time.sleep(0.5)  # as a person would: look at the screen before typing
+        _type(session, "45678")
+        _key(session, "Tab", "Tab")
+        _type(session, ELDERLY_ID)
+        _wait_for(session, "76 岁 女")
+        _key(session, "Tab")
+        _type(session, "钱桂花")
+        _key(session, "Tab")
+        time.sleep(1.0)  # the draft is written within ~0.3 s of the last key
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            alive = subprocess.run(["tmux", "-L", SOCKET, "has-session", "-t", session], capture_output=True)
+            if alive.returncode != 0:
+                break
+            time.sleep(0.1)
+
+        _start(session, data)
+        _login(session)
+        offered = _wait_for(session, "未办结的业务")
+        assert "45678 元" in offered and "钱**" in offered
+        _key(session, "Enter")
+        resumed = _wait_for(session, "已恢复上次未办结的业务")
+        assert "45678" in resumed
+        assert "**************002X" in resumed and "76 岁 女" in resumed
+        assert "钱**" in resumed
+        assert ELDERLY_ID not in resumed
+    finally:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
+    # The killed process never had the full ID number written anywhere in the database.
+    raw = b"".join(p.read_bytes() for p in data.glob("teller_guard.db*"))
+    assert raw and ELDERLY_ID.encode() not in raw
