@@ -115,14 +115,16 @@ def render_record(
         if d.note:
             lines.append(f"备注：{d.note}")
         parts += [Text(line, style="bold" if i == 0 else "") for i, line in enumerate(lines)]
-    a = rec.acknowledgement
-    if a is not None:
-        line = f"告知书：{ACK_METHOD.get(a.method, a.method)} · 编号 {a.notice_serial} · 版本 {a.notice_version}"
-        line += f" · 见证 {a.witness_staff_id} · {t(a.at)}"
-        if a.signer_masked:
-            line += f" · 签名 {a.signer_masked}"
-        if a.supervisor_id:
-            line += f" · 主管 {a.supervisor_id} {a.reason or ''}"
+    ack = rec.acknowledgement
+    if ack is not None:
+        line = (
+            f"告知书：{ACK_METHOD.get(ack.method, ack.method)} · 编号 {ack.notice_serial} · 版本 {ack.notice_version}"
+        )
+        line += f" · 见证 {ack.witness_staff_id} · {t(ack.at)}"
+        if ack.signer_masked:
+            line += f" · 签名 {ack.signer_masked}"
+        if ack.supervisor_id:
+            line += f" · 主管 {ack.supervisor_id} {ack.reason or ''}"
         parts.append(Text(line))
     if rec.corrects_uid:
         parts.append(Text(f"本记录更正 {rec.corrects_uid}：{rec.correction_reason or ''}", style="bold yellow"))
