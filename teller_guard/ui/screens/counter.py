@@ -791,7 +791,8 @@ class CounterScreen(Screen[None]):
     def _show_handoff(self, state: CaseState, lobby: InterventionRecord) -> None:
         rules = self.app.rules  # type: ignore[attr-defined]
         zone = self.app.settings.zone  # type: ignore[attr-defined]
-        where = lobby.machine_id or "大堂"
+        machines = {m.id: m.label for m in rules.branch.machines}
+        where = machines.get(lobby.machine_id or "", lobby.machine_id or "大堂")
         seen = "、".join(rules.signals[s].label for s in lobby.observations if s in rules.signals) or "无"
         said = lobby.purpose_text or "；".join(a.said for a in lobby.answers if a.said) or "—"
         banner = (
