@@ -71,6 +71,10 @@ class CaseState(BaseModel):
     corrects_uid: str | None = None
     correction_reason: str | None = None
     notice_serial: str | None = None
+    observations: list[str] = []
+    """Facts recorded by the process rather than ticked in a checklist item (e.g. ``refused_notice``)."""
+    extra: dict[str, str] = {}
+    """Logged with the record as-is (e.g. the case hash printed on the notice)."""
 
     # ------------------------------------------------------------ entering personal data
     def set_id_number(self, raw: str, secret: bytes, today: date) -> None:
@@ -156,9 +160,17 @@ class CaseState(BaseModel):
             previous_purposes=tuple(self.purpose_history),
             payee_relation=texts["payee_relation"],
             notes=texts["notes"],
+            observations=frozenset(self.observations),
             answers=answers,
             on_date=on,
         )
+
+    def record_refusal(self, printed: InterventionRecord) -> None:
+        """The customer refused to sign the notice: keep it as a risk fact for re-scoring, and keep
+        the case hash that was printed, so the paper copy still matches the logged record."""
+        self.extra = {**self.extra, "notice_case_hash": printed.case_hash()}
+        if "refused_notice" not in self.observations:
+            self.observations = [*self.observations, "refused_notice"]
 
     # ------------------------------------------------------------ closing
     def to_record(
@@ -222,6 +234,7 @@ class CaseState(BaseModel):
             corrects_uid=self.corrects_uid,
             correction_reason=self.correction_reason,
             step_seconds=dict(self.step_seconds),
+            extra=dict(self.extra),
         )
 
 

@@ -42,7 +42,8 @@ from teller_guard.core.records import (
 )
 from teller_guard.core.schema import ItemDef
 from teller_guard.core.scoring import assess
-from teller_guard.ui.screens.acknowledge import AcknowledgeScreen, text_hash
+from teller_guard.reports.notice import notice_text_hash
+from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.confirm import ConfirmModal
 from teller_guard.ui.screens.decision import DecisionModal
 from teller_guard.ui.screens.handoffs import HandoffsModal
@@ -670,11 +671,22 @@ class CounterScreen(Screen[None]):
         self.state.notice_serial = serial
         self._flush_draft()
 
+        printed = self.state.to_record(rules, assessment, decision=None)
+
         def acknowledged(ack: AcknowledgementRecord | None) -> None:
+            nonlocal assessment
             if ack is None:
                 self.notify("未完成告知书确认，业务未办结", severity="warning")
                 self._back_to_form()
                 return
+            if ack.method == "refused" and "refused_notice" not in self.state.observations:
+                # A refusal is itself a risk signal: re-score, so the level (and who must sign
+                # off) reflects it before anything closes.
+                self.state.record_refusal(printed)
+                self._rescore()
+                assert self.assessment is not None
+                assessment = self.assessment
+                self._flush_draft()
             problems = closing_problems(rules, "counter", assessment, decision, ack)
             if problems:
                 self.notify("\n".join(problems), title="不能办结", severity="error", timeout=8)
@@ -685,12 +697,12 @@ class CounterScreen(Screen[None]):
 
         self.app.push_screen(
             AcknowledgeScreen(
-                record=self.state.to_record(rules, assessment, decision=None),
+                record=printed,
                 assessment=assessment,
                 serial=serial,
                 witness=self.app.staff,  # type: ignore[attr-defined]
                 notice_version=rules.notice.version,
-                notice_text_hash=text_hash(rules.notice.model_dump_json()),
+                notice_text_hash=notice_text_hash(rules),
                 clock=self.app.clock,  # type: ignore[attr-defined]
             ),
             acknowledged,
