@@ -157,6 +157,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        # A database that cannot be opened or reached is the user's to fix (a wrong --db, a
+        # server that is down): one line, exit 2. Anything else is a bug and keeps its traceback.
+        if type(exc).__module__.split(".")[0] not in ("sqlalchemy", "psycopg", "sqlite3", "alembic"):
+            raise
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"{PROG}: error: database: {reason}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

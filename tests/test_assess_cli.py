@@ -107,6 +107,8 @@ def test_missing_file_is_one_line() -> None:
         ["demo-data", "--n", "zero"],
         ["frobnicate"],
         ["serve", "--port", "99999"],
+        ["stats", "--db", "nonsense://x"],
+        ["db", "upgrade", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/x"],
     ],
 )
 def test_bad_cli_input_is_one_line_exit_2(argv: list[str]) -> None:

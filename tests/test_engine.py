@@ -173,7 +173,7 @@ def test_every_point_is_explained(rules: RuleSet) -> None:
         or result.score == rules.levels[result.level].min_score
     )
     by_id = {s.id: s for s in result.signals}
-    assert by_id["elderly_senior"].evidence.startswith("74 岁")
+    assert by_id["elderly_senior"].evidence.startswith("74岁")
     assert "¥120,000.00" in by_id["large_amount"].evidence
     assert "保证金" in by_id["t_loan_fee"].evidence
     assert by_id["on_phone"].points == rules.signals["on_phone"].weight

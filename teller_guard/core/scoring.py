@@ -129,7 +129,7 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
     if age is not None:
         band = next((b for b in reversed(rules.policy.age_band) if age >= b.min_age), None)
         if band:
-            fired.add(band.signal, f"{age} 岁（{band.label}）")
+            fired.add(band.signal, f"{age}岁（{band.label}）")
     amount_band = next((b for b in reversed(rules.policy.amount_band) if inp.amount >= b.min_yuan), None)
     if amount_band:
         fired.add(amount_band.signal, f"{format_yuan(yuan_to_fen(inp.amount))}（{amount_band.label}）")

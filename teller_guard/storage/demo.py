@@ -984,7 +984,7 @@ class DemoGenerator:
         age_lo = max((t for t in self._age_thresholds if t <= age), default=18)
         age_hi = min((t - 1 for t in self._age_thresholds if t > age), default=max(age, 95))
         signals = tuple((f.id, f.label, f.category, f.points, f.evidence, f.reason) for f in rec.signals)
-        amount_text, age_text = format_yuan(amount_fen), f"{age} 岁"
+        amount_text, age_text = format_yuan(amount_fen), f"{age}岁"
         amount_sigs = frozenset(
             i for i, f in enumerate(rec.signals) if f.id in self._amount_signals and amount_text in f.evidence
         )
@@ -1196,7 +1196,7 @@ class DemoGenerator:
                 t, t.amount_signals, t.amount_text, format_yuan(amount), signals, signals_json
             )
         if age != t.age and t.age_signals:
-            signals, signals_json = _requote(t, t.age_signals, t.age_text, f"{age} 岁", signals, signals_json)
+            signals, signals_json = _requote(t, t.age_signals, t.age_text, f"{age}岁", signals, signals_json)
 
         # Time per step; the notice (medium and above at the counter) is a step of its own.
         level = t.level
