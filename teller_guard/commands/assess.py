@@ -10,6 +10,7 @@ from pathlib import Path
 from teller_guard.commands import Context, Failure
 from teller_guard.core.errors import InputError
 from teller_guard.core.jsonio import loads, parse_input
+from teller_guard.core.models import Assessment, AssessmentInput
 from teller_guard.core.scoring import assess
 
 
@@ -25,14 +26,19 @@ def read_input(source: str) -> str:
         raise Failure(f"input: {source} is not UTF-8 text") from None
 
 
-def run(ctx: Context, args: argparse.Namespace) -> int:
-    text = read_input(args.file)
+def assess_source(ctx: Context, source: str) -> tuple[AssessmentInput, Assessment]:
+    """Read one JSON assessment input from a path or ``-`` and score it (user errors → Failure)."""
+    text = read_input(source)
     rules = ctx.rules
     try:
         inp = parse_input(loads(text), ctx.settings.today())
-        result = assess(rules, inp)
+        return inp, assess(rules, inp)
     except InputError as exc:
         raise Failure.from_input(exc) from None
+
+
+def run(ctx: Context, args: argparse.Namespace) -> int:
+    _, result = assess_source(ctx, args.file)
     json.dump(result.to_json_dict(), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -12,13 +12,10 @@ import argparse
 from datetime import UTC, datetime
 
 from teller_guard.commands import Context, Failure
-from teller_guard.commands.assess import read_input
-from teller_guard.core.errors import InputError
-from teller_guard.core.jsonio import loads, parse_input
+from teller_guard.commands.assess import assess_source
 from teller_guard.core.models import Assessment, AssessmentInput
 from teller_guard.core.money import yuan_to_fen
 from teller_guard.core.records import InterventionRecord, TypologyRef
-from teller_guard.core.scoring import assess
 from teller_guard.reports.notice import NoticeFontError, build_notice, find_cjk_font, write_notice_pdf
 
 
@@ -54,13 +51,8 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         raise Failure(f"out: {out} is a directory (give a file name ending in .pdf)")
     if not out.parent.exists():
         raise Failure(f"out: folder {out.parent} does not exist")
-    text = read_input(args.input)
+    inp, result = assess_source(ctx, args.input)
     rules = ctx.rules
-    try:
-        inp = parse_input(loads(text), ctx.settings.today())
-        result = assess(rules, inp)
-    except InputError as exc:
-        raise Failure.from_input(exc) from None
     now = datetime.now(UTC)
     record = provisional_record(inp, result, branch_code=rules.branch.code, now=now)
     local = now.astimezone(ctx.settings.zone)

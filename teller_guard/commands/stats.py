@@ -39,15 +39,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     for fig in stats.figures():
         if fig.section != section and section:
             table.add_section()
-        table.add_row(
-            fig.section if fig.section != section else "",
-            fig.label,
-            format_value(fig.kind, fig.value),
-            format_value(fig.kind, fig.previous),
-            fig.mom,
-            format_value(fig.kind, fig.last_year),
-            fig.yoy,
-        )
+        table.add_row(*fig.cells(first_in_section=fig.section != section))
         section = fig.section
     console.print(table)
 

@@ -287,6 +287,19 @@ class Figure:
         """同比 (against the same month last year)."""
         return change(self.value, self.last_year)
 
+    def cells(self, *, first_in_section: bool) -> tuple[str, ...]:
+        """The row as people read it (section, label, this month, last month, 环比, last year, 同比),
+        shared by the terminal table and the app's table."""
+        return (
+            self.section if first_in_section else "",
+            self.label,
+            format_value(self.kind, self.value),
+            format_value(self.kind, self.previous),
+            self.mom,
+            format_value(self.kind, self.last_year),
+            self.yoy,
+        )
+
 
 @dataclass(frozen=True)
 class MonthStats:

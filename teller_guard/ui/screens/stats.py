@@ -150,16 +150,7 @@ class StatsScreen(Screen[None]):
         table.clear()
         section = ""
         for fig in self._figures:
-            table.add_row(
-                fig.section if fig.section != section else "",
-                fig.label,
-                format_value(fig.kind, fig.value),
-                format_value(fig.kind, fig.previous),
-                fig.mom,
-                format_value(fig.kind, fig.last_year),
-                fig.yoy,
-                key=fig.key,
-            )
+            table.add_row(*fig.cells(first_in_section=fig.section != section), key=fig.key)
             section = fig.section
         self._draw_charts(event.stats)
         head = event.stats.headline()
