@@ -104,3 +104,16 @@ def test_stats_screen_snapshot(snap_compare, settings: Settings, rules: RuleSet,
         await to_november(pilot)
 
     assert snap_compare(make_stats_app(settings, rules, repo), terminal_size=(140, 40), run_before=run_before)
+
+
+async def test_keys_reach_the_figures_when_the_screen_opens(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    """A security officer arrows down and presses Enter: that drills down, it never changes the month."""
+    app = make_stats_app(settings, rules, repo)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await to_november(pilot)
+        table = screen.query_one("#stats-figures", DataTable)
+        assert app.focused is table
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DrillScreen)
+        assert screen.month == "2026-11"

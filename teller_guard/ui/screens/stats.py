@@ -117,6 +117,8 @@ class StatsScreen(Screen[None]):
         allowed = self._may_export()
         for fmt in EXPORT_LABELS:
             self.query_one(f"#stats-export-{fmt}", Button).disabled = not allowed
+        # The figures, not the ◀ button, take the keys: arrows move, Enter drills down.
+        table.focus()
         self._reload()
 
     def _may_export(self) -> bool:
