@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -458,6 +458,32 @@ class CounterScreen(Screen[None]):
         self.state.answers = answers
         self._changed()
 
+    def _in_transfer_step(self) -> bool:
+        """Focus is in 转账信息 (amount, ID, names, accounts): the teller is typing figures there."""
+        focused = self.focused
+        return focused is not None and any(node.id == "step-transfer" for node in focused.ancestors_with_self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A digit typed while the focus is in 转账信息 belongs to the amount or the ID number,
+        # never to 二看: after the amount, Tab lands on 转账/汇款, and an ID number typed there
+        # used to tick 神色慌张, 看纸条 … silently.
+        if action == "look" and self._in_transfer_step():
+            return False
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """Figures typed on 转账/汇款 (where Tab lands after the amount) go into the ID number."""
+        focused = self.focused
+        char = event.character or ""
+        if focused is not None and focused.id == "business" and len(char) == 1 and (char.isdigit() or char in "Xx"):
+            event.stop()
+            event.prevent_default()
+            field = self.query_one("#id-number", Input)
+            if not field.disabled:
+                self.set_focus(field)  # now, not later: its Focus event is queued before the key
+                # Re-sent to the field, so it lands after the field's own focus handling.
+                field.post_message(events.Key(event.key, char))
+
     def action_look(self, item_id: str) -> None:
         """Toggle one 二看 observation (one key each, from the rules)."""
         box = self.query_one(f"#item-{item_id}", Checkbox)
@@ -496,6 +522,7 @@ class CounterScreen(Screen[None]):
         return None
 
     def _focus_moved(self, widget: Widget | None) -> None:
+        self.refresh_bindings()  # the 二看 keys are off while the focus is in 转账信息
         step = self._step_of(widget)
         if step is not None:
             self._enter_step(step)

@@ -1,0 +1,51 @@
+"""Keys that must do what the teller means: figures typed in 转账信息 never tick 二看."""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox, Input
+
+from teller_guard.config import Settings
+from teller_guard.core.rules import RuleSet
+from teller_guard.storage.repository import Repository
+from teller_guard.ui.screens.counter import CounterScreen
+from tests.ui.counter_support import ELDERLY_ID, focus, make_counter_app
+
+
+def _ticked(screen: CounterScreen) -> list[str]:
+    return [box.id or "" for box in screen.query(".look").results(Checkbox) if box.value]
+
+
+async def test_id_typed_after_the_amount_goes_into_the_id_field(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
+    """Amount, Tab, ID number: Tab lands on 转账/汇款, and the ID used to tick 二看 [1] and [3]."""
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        await pilot.press(*"5000", "tab")
+        assert app.focused is not None and app.focused.id == "business"
+        await pilot.press(*ELDERLY_ID)
+        await pilot.pause()
+        assert _ticked(screen) == []
+        assert screen.state.customer_age == 76
+        assert screen.query_one("#id-number", Input).value.endswith("002X")
+        assert "look" not in {b.binding.action.split("(")[0] for b in screen.active_bindings.values()}
+
+
+async def test_digits_in_transfer_step_never_tick_looks(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        await focus(pilot, "#id-number")
+        await pilot.press("shift+tab")  # back onto 转账/汇款
+        await focus(pilot, "#payee-name")
+        await pilot.press(*"123")
+        await pilot.pause()
+        assert _ticked(screen) == []
+        # In 三问 (a Select has the focus) the keys tick 二看 as before.
+        await focus(pilot, "#item-purpose")
+        await pilot.press("2")
+        await pilot.pause()
+        assert _ticked(screen) == ["item-look_phone"]
