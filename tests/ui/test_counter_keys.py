@@ -49,3 +49,27 @@ async def test_digits_in_transfer_step_never_tick_looks(settings: Settings, rule
         await pilot.press("2")
         await pilot.pause()
         assert _ticked(screen) == ["item-look_phone"]
+
+
+async def test_case_clock_starts_with_the_first_entry(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    """The wait before the next customer steps up is not counted as time spent on their case."""
+    from datetime import timedelta
+
+    from tests.conftest import FROZEN_NOW
+
+    now = [FROZEN_NOW]
+    app = make_counter_app(settings, rules, repo)
+    app.clock = lambda: now[0]
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        await pilot.pause()
+        now[0] = FROZEN_NOW + timedelta(minutes=12)  # the counter stood empty
+        await pilot.press(*"5000")
+        await pilot.pause()
+        assert screen.state.started_at == FROZEN_NOW + timedelta(minutes=12)
+        now[0] = FROZEN_NOW + timedelta(minutes=13)
+        await focus(pilot, "#age")
+        await pilot.press(*"45")
+        await pilot.pause()
+        assert screen.state.started_at == FROZEN_NOW + timedelta(minutes=12)

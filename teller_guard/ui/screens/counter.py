@@ -109,6 +109,8 @@ class CounterScreen(Screen[None]):
         self._step_acc: dict[str, float] = {}
         self._committed_said: dict[str, str] = {}
         self._case_closing = False
+        self._waiting = True
+        """A fresh case nothing has been typed into yet (its clock starts with the first entry)."""
         self._secret: bytes | None = None
         self._amount_error = False
         self._step_names: dict[str, str] = {"step-transfer": TRANSFER_STEP}
@@ -254,6 +256,7 @@ class CounterScreen(Screen[None]):
     def _show_case(self, state: CaseState, banner: str = "") -> None:
         """Put ``state`` on the screen (a new case, a resumed draft, or a hand-off)."""
         self.state = state
+        self._waiting = self.is_blank()
         self._case_closing = False
         self._committed_said = dict(state.said)
         self._step_acc = {k: float(v) for k, v in state.step_seconds.items()}
@@ -293,6 +296,13 @@ class CounterScreen(Screen[None]):
 
     def _changed(self) -> None:
         """Something was entered: re-score now, write the draft shortly."""
+        if self._waiting and not self.is_blank():
+            # The customer's case starts with the first thing typed, not when the previous
+            # one closed: the wait between customers is no part of its duration or step times.
+            self._waiting = False
+            self.state.started_at = self.app.clock()  # type: ignore[attr-defined]
+            self._step_acc, self.state.step_seconds = {}, {}
+            self._step_since = time.monotonic()
         self._rescore()
         self._schedule_draft()
 
