@@ -477,9 +477,7 @@ class CounterScreen(Screen[None]):
         # A digit typed while the focus is in 转账信息 belongs to the amount or the ID number,
         # never to 二看: after the amount, Tab lands on 转账/汇款, and an ID number typed there
         # used to tick 神色慌张, 看纸条 … silently.
-        if action == "look" and self._in_transfer_step():
-            return False
-        return True
+        return not (action == "look" and self._in_transfer_step())
 
     def on_key(self, event: events.Key) -> None:
         """Figures typed on 转账/汇款 (where Tab lands after the amount) go into the ID number."""

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Static
 from teller_guard.core.money import format_yuan
 from teller_guard.core.records import InterventionRecord, InterventionSummary
 from teller_guard.core.rules import RuleSet
+from teller_guard.reports.stats import GROUP_LABELS, ROLE_LABELS
 from teller_guard.ui.widgets.risk_panel import LEVEL_STYLE
 
 SEX = {"M": "男", "F": "女"}
@@ -50,9 +51,17 @@ def render_record(
         (f"  {rec.score} 分", "bold"),
         ("   已放弃（未办结）" if rec.status == "abandoned" else "", "bold red"),
     )
+    items = list(rules.checklist_for(rec.channel).item)
+    steps = {i.id: (i.step, i.prompt) for i in items}
+    order = {i.id: n for n, i in enumerate(items)}
+    # Step times in the order the teller works (转账信息, the checklist's steps, 决定).
+    step_order = ["转账信息", *dict.fromkeys(i.step for i in items), "决定"]
+    step_times = sorted(
+        rec.step_seconds.items(), key=lambda kv: step_order.index(kv[0]) if kv[0] in step_order else len(step_order)
+    )
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
-    facts.add_column()
+    facts.add_column(overflow="fold")
     customer = " ".join(
         x
         for x in (
@@ -65,7 +74,7 @@ def render_record(
     for label, value in (
         ("记录编号", rec.uid),
         ("开始 / 结束", f"{t(rec.started_at)} / {t(rec.closed_at)}（{rec.duration_seconds} 秒）"),
-        ("网点 / 柜员", f"{rec.branch_code} / {rec.staff_id}（{rec.staff_role}）"),
+        ("网点 / 柜员", f"{rec.branch_code} / {rec.staff_id}（{ROLE_LABELS.get(rec.staff_role, rec.staff_role)}）"),
         ("金额", format_yuan(rec.amount_fen)),
         ("客户", customer or "—"),
         ("收款人", f"{rec.payee_name_masked or '—'}  账号 {rec.payee_account_masked or '—'}"),
@@ -74,26 +83,26 @@ def render_record(
         ("与收款人关系", rec.payee_relation_text or "—"),
         ("其他", rec.notes_text or "—"),
         ("规则版本", rec.rules_version),
-        ("各步用时(秒)", "  ".join(f"{k} {v}" for k, v in rec.step_seconds.items()) or "—"),
+        ("各步用时(秒)", "  ".join(f"{k} {v}" for k, v in step_times) or "—"),
         ("大堂转来", rec.handoff_from_uid or "—"),
     ):
         facts.add_row(label, value)
 
+    # Long Chinese runs have no spaces to break at: fold them rather than cut them off.
     answers = Table(title="三问二看一核对", title_justify="left", expand=True, show_lines=False)
     answers.add_column("环节", no_wrap=True)
-    answers.add_column("问题")
-    answers.add_column("回答")
-    answers.add_column("客户原话")
-    steps = {i.id: (i.step, i.prompt) for i in rules.checklist_for(rec.channel).item}
-    for a in rec.answers:
+    answers.add_column("问题", overflow="fold")
+    answers.add_column("回答", overflow="fold")
+    answers.add_column("客户原话", overflow="fold")
+    for a in sorted(rec.answers, key=lambda a: order.get(a.item_id, len(order))):
         step, prompt = steps.get(a.item_id, ("", a.item_id))
         answers.add_row(step, prompt, _answer_text(rules, rec.channel, a.item_id, a.value), a.said or "")
 
     signals = Table(title="风险信号", title_justify="left", expand=True)
     signals.add_column("分", justify="right", no_wrap=True)
     signals.add_column("信号", no_wrap=True)
-    signals.add_column("依据")
-    signals.add_column("说明")
+    signals.add_column("依据", overflow="fold")
+    signals.add_column("说明", overflow="fold")
     for s in rec.signals:
         signals.add_row(f"+{s.points}", s.label, s.evidence, s.reason)
 
@@ -105,7 +114,9 @@ def render_record(
     if d is None:
         parts.append(Text("决定：无（未办结）", style="bold"))
     else:
-        lines = [f"决定：{d.label}（{d.group}） · {d.decided_by} · {t(d.decided_at)}"]
+        group = GROUP_LABELS.get(d.group, d.group)
+        counted = "" if group == d.label else f"（统计归入 {group}）"
+        lines = [f"决定：{d.label}{counted} · {d.decided_by} · {t(d.decided_at)}"]
         if d.amount_protected_fen:
             lines.append(f"避免损失：{format_yuan(d.amount_protected_fen)}")
         if d.police_ref or d.police_called_at:
