@@ -21,7 +21,8 @@ def describe_handoff(s: InterventionSummary, rules: RuleSet, zone: ZoneInfo) -> 
     """One line per waiting customer: when, where, how much, what the lobby saw."""
     when = s.closed_at.astimezone(zone).strftime("%H:%M")
     who = s.customer_name_masked or (f"{s.customer_age}岁" if s.customer_age is not None else "客户")
-    where = s.machine_id or "大堂"
+    machines = {m.id: m.label for m in rules.branch.machines}
+    where = machines.get(s.machine_id or "", s.machine_id or "大堂")  # as the branch names it
     level = rules.levels[s.level].label
     typ = f" · 疑似{s.typology_labels}" if s.typology_labels else ""
     return f"{when} {where} · {who} · {format_yuan(s.amount_fen)} · 大堂评估 {level}{typ} · 员工 {s.staff_id}"
