@@ -190,3 +190,21 @@ def test_serial_confirmation_rules() -> None:
     assert not serial_matches(SERIAL, "007")  # too short to mean anything
     assert not serial_matches(SERIAL, "")
     assert not serial_matches(SERIAL, "0008")
+
+
+async def test_keys_land_in_the_serial_field_and_a_name_there_is_pointed_on(rules: RuleSet, settings: Settings) -> None:
+    """The first field has the focus when the screen opens; a name typed into it is not a serial."""
+    app = host(rules, settings)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "ack-serial-input"
+        await pilot.press(*CUSTOMER, "enter")
+        await pilot.pause()
+        assert app.results == []
+        assert "屏幕签名请在下一栏" in str(app.screen.query_one("#ack-error", Label).render())
+        assert app.focused is not None and app.focused.id == "ack-signer"
+        await pilot.press(*CUSTOMER, "enter")
+        await pilot.pause()
+    [ack] = app.results
+    assert ack is not None and ack.method == "screen" and ack.signer_masked == "王**"

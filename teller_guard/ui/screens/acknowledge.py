@@ -260,6 +260,9 @@ class AcknowledgeScreen(ModalScreen[AcknowledgementRecord | None]):
 
     def on_mount(self) -> None:
         self.action_save_notice()
+        # Keys go to the first field at once (before, the focus sat on the scrolling box and
+        # the teller had to Tab before anything typed landed anywhere).
+        self.query_one("#ack-serial-input", Input).focus()
 
     # ------------------------------------------------------------ the notice PDF
     def action_save_notice(self) -> None:
@@ -313,7 +316,12 @@ class AcknowledgeScreen(ModalScreen[AcknowledgementRecord | None]):
     @on(Input.Submitted, "#ack-serial-input")
     def action_paper(self) -> None:
         """Signed on paper: the teller confirms the serial printed on the signed copy."""
-        if not serial_matches(self.serial, self._value("#ack-serial-input")):
+        entered = self._value("#ack-serial-input")
+        if any("\u4e00" <= ch <= "\u9fff" for ch in entered):
+            # A name typed into the serial field: the customer meant to sign on screen.
+            self._error("这一栏只填纸质告知书上的编号；屏幕签名请在下一栏输入客户姓名（F3）", "#ack-signer")
+            return
+        if not serial_matches(self.serial, entered):
             self._error(
                 f"编号不符：请核对客户签字的告知书编号（本案为 {self.serial}，输入完整编号或后 4 位）",
                 "#ack-serial-input",
