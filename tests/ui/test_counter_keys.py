@@ -73,3 +73,23 @@ async def test_case_clock_starts_with_the_first_entry(settings: Settings, rules:
         await pilot.press(*"45")
         await pilot.pause()
         assert screen.state.started_at == FROZEN_NOW + timedelta(minutes=12)
+
+
+async def test_decision_digits_pick_the_numbered_decision(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    """The decisions are numbered 1 2 3 …: the digit highlights that one and shows its fields."""
+    from textual.widgets import OptionList
+
+    from teller_guard.ui.screens.decision import DecisionModal
+
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"3000", "f2")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, DecisionModal)
+        await pilot.press("4")
+        await pilot.pause()
+        assert modal.chosen == modal.choices[3]
+        assert modal.query_one("#protected-box").display == rules.decisions[modal.choices[3]].records_amount_protected
+        await pilot.press("1")
+        assert modal.query_one("#decision-list", OptionList).highlighted == 0

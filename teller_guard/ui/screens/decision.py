@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -139,7 +139,15 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
                 yield Label("备注", classes="field-label")
                 yield Input(id="decision-note", placeholder="可选", compact=True)
             yield Label("", id="decision-problems")
-            yield Label("↑↓ 选择 · Enter 确认 · F2 确认办结 · Esc 返回业务", classes="hint")
+            yield Label("↑↓ 或数字键选择 · Enter 确认 · F2 确认办结 · Esc 返回业务", classes="hint")
+
+    def on_key(self, event: events.Key) -> None:
+        """The list is numbered: a digit on the list highlights that decision (Enter confirms)."""
+        options = self.query_one("#decision-list", OptionList)
+        char = event.character or ""
+        if self.focused is options and char.isdigit() and 1 <= int(char) <= len(self.choices):
+            event.stop()
+            options.highlighted = int(char) - 1
 
     def on_mount(self) -> None:
         options = self.query_one("#decision-list", OptionList)
