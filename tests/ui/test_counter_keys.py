@@ -18,19 +18,25 @@ def _ticked(screen: CounterScreen) -> list[str]:
 async def test_id_typed_after_the_amount_goes_into_the_id_field(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:
-    """Amount, Tab, ID number: Tab lands on 转账/汇款, and the ID used to tick 二看 [1] and [3]."""
+    """Amount, Tab, ID number: Tab used to land on 转账/汇款, and the ID ticked 二看 [1] and [3]."""
     app = make_counter_app(settings, rules, repo)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, CounterScreen)
         await pilot.press(*"5000", "tab")
-        assert app.focused is not None and app.focused.id == "business"
+        assert app.focused is not None and app.focused.id == "id-number"
         await pilot.press(*ELDERLY_ID)
         await pilot.pause()
         assert _ticked(screen) == []
         assert screen.state.customer_age == 76
         assert screen.query_one("#id-number", Input).value.endswith("002X")
         assert "look" not in {b.binding.action.split("(")[0] for b in screen.active_bindings.values()}
+        # 转账/汇款 is still reachable (Shift+Tab from the ID), and digits typed there tick nothing.
+        await pilot.press("shift+tab")
+        assert app.focused is not None and app.focused.id == "business"
+        await pilot.press(*"135")
+        await pilot.pause()
+        assert _ticked(screen) == []
 
 
 async def test_digits_in_transfer_step_never_tick_looks(settings: Settings, rules: RuleSet, repo: Repository) -> None:

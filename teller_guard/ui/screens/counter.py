@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -78,6 +78,7 @@ class CounterScreen(Screen[None]):
         Binding("f3", "history", "今日记录", id="counter-history", tooltip="查看今天本柜员的干预记录"),
         Binding("f4", "handoffs", "大堂转来", id="counter-handoffs", tooltip="接转大堂带至柜台核实的客户"),
         Binding("f5", "new_case", "新业务", id="counter-new", tooltip="清空当前业务（已录入的记为放弃）"),
+        Binding("tab", "next_field", "下一项", show=False, id="counter-next-field"),
     ]
 
     @dataclass
@@ -479,18 +480,14 @@ class CounterScreen(Screen[None]):
         # used to tick 神色慌张, 看纸条 … silently.
         return not (action == "look" and self._in_transfer_step())
 
-    def on_key(self, event: events.Key) -> None:
-        """Figures typed on 转账/汇款 (where Tab lands after the amount) go into the ID number."""
-        focused = self.focused
-        char = event.character or ""
-        if focused is not None and focused.id == "business" and len(char) == 1 and (char.isdigit() or char in "Xx"):
-            event.stop()
-            event.prevent_default()
-            field = self.query_one("#id-number", Input)
-            if not field.disabled:
-                self.set_focus(field)  # now, not later: its Focus event is queued before the key
-                # Re-sent to the field, so it lands after the field's own focus handling.
-                field.post_message(events.Key(event.key, char))
+    def action_next_field(self) -> None:
+        """Tab: from the amount straight to the ID number (转账/汇款 is rarely changed: Shift+Tab
+        reaches it). Before, an ID typed after amount+Tab landed on 转账/汇款 and was lost."""
+        field = self.query_one("#id-number", Input)
+        if self.focused is self.query_one("#amount", Input) and not field.disabled:
+            field.focus()
+        else:
+            self.focus_next()
 
     def action_look(self, item_id: str) -> None:
         """Toggle one 二看 observation (one key each, from the rules)."""
