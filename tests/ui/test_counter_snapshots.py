@@ -26,7 +26,7 @@ def test_counter_mid_case_with_reasons(snap_compare, settings: Settings, rules: 
     async def run_before(pilot: Pilot[None]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
-        await pilot.press(*"60000", "tab", "tab", *ELDERLY_ID, "tab")
+        await pilot.press(*"60000", "tab", *ELDERLY_ID, "tab")  # Tab: amount → ID number
         await pilot.press(*"钱桂花", "tab", *"王五", "tab", *"6217000011112222333", "tab")
         # 用途: open the list, pick 配合调查/转入“安全账户” (10th option), say what was said.
         await pilot.press("enter", *(["down"] * 10), "enter", "tab", *"公安说我涉嫌洗钱", "tab")
