@@ -16,8 +16,14 @@ PROCEED_GROUPS = ("proceeded", "warned")
 
 
 def decisions_allowed(rules: RuleSet, channel: str, assessment: Assessment) -> list[str]:
-    """Decision ids offered for this case (those whose ``allowed_at`` includes its level)."""
-    return [d.id for d in rules.decisions_for(channel) if assessment.level in d.allowed_at]
+    """Decision ids offered for this case: those whose ``allowed_at`` includes its level, and
+    never one that lets the money go when an always-fraud typology (安全账户) was found."""
+    stop = any(t.auto_stop for t in assessment.typologies)
+    return [
+        d.id
+        for d in rules.decisions_for(channel)
+        if assessment.level in d.allowed_at and not (stop and d.group in PROCEED_GROUPS)
+    ]
 
 
 def needs_supervisor(rules: RuleSet, decision_id: str, level: str) -> bool:
@@ -44,6 +50,9 @@ def closing_problems(
         return [f"“{decision.label}”不适用于此渠道"]
     if assessment.level not in d.allowed_at:
         problems.append(f"{rules.levels[assessment.level].label}风险不能选择“{d.label}”")
+    stops = [t.label for t in assessment.typologies if t.auto_stop]
+    if stops and d.group in PROCEED_GROUPS:
+        problems.append(f"疑似{'、'.join(stops)}：一律是诈骗，必须停止办理，不能选择“{d.label}”")
     if needs_supervisor(rules, d.id, assessment.level) and not (
         decision.supervisor_id and (decision.supervisor_reason or "").strip()
     ):

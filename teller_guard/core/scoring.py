@@ -71,7 +71,7 @@ def _answers(rules: RuleSet, inp: AssessmentInput, fired: _Fired, asserted: dict
             if opt is None:
                 choices = ", ".join(o.id for o in item.options)
                 raise InputError(f"answers.{item_id}", f"unknown option {value!r} (expected one of: {choices})")
-            evidence = f"{item.step}：{opt.label}"
+            evidence = f"{item.step}·{opt.label}"
             for sid in opt.raises:
                 fired.add(sid, evidence)
             if opt.typology:
@@ -80,7 +80,7 @@ def _answers(rules: RuleSet, inp: AssessmentInput, fired: _Fired, asserted: dict
             if not isinstance(value, bool):
                 raise InputError(f"answers.{item_id}", "must be true or false")
             for sid in item.raises_on_yes if value else item.raises_on_no:
-                fired.add(sid, f"{item.step}：{item.prompt}（{'是' if value else '否'}）")
+                fired.add(sid, f"{item.step}·{item.prompt}" if value else f"{item.step}·{item.prompt}：否")
         elif not isinstance(value, str):
             raise InputError(f"answers.{item_id}", "must be text")
 

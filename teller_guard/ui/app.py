@@ -21,6 +21,8 @@ class TellerGuardApp(App[None]):
     """teller_guard: the counter, lobby and statistics screens over one intervention log."""
 
     CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    """The palette's commands are Textual's own, in English; every action has a Chinese key instead."""
     TITLE = "teller_guard 反诈风险提示"
     BINDINGS = [
         Binding("ctrl+q", "quit", "退出", id="quit", priority=True),
