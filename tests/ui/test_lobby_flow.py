@@ -221,6 +221,9 @@ async def test_new_customer_abandons_the_draft(settings: Settings, rules: RuleSe
         await settle(pilot)
         assert repo.open_drafts(channel="atm") == []
         assert screen.case.draft_id != first and screen.case.machine_id is None
+    # Never dropped: the begun case is in the log as abandoned, with its machine.
+    [logged] = repo.summaries(channel="atm")
+    assert logged.status == "abandoned" and logged.machine_id == "ATM01"
 
 
 async def test_next_machine_key_cycles(settings: Settings, rules: RuleSet, repo: Repository) -> None:

@@ -462,10 +462,16 @@ class LobbyScreen(Screen[None]):
         self._set_machine(ids[(current + 1) % len(ids)])
 
     def action_new_case(self) -> None:
-        """Drop the current case (its draft is kept, marked abandoned) and start a fresh one."""
+        """Start a fresh case; one already begun is logged as abandoned (中途放弃), never dropped."""
         if self._touched:
-            self._abandon_draft(self.case.draft_id)
-            self.notify("当前记录已放弃（草稿保留为“放弃”）", title="新客户")
+            if self.assessment is not None:
+                record = self.case.to_record(
+                    self.tg.rules, self.assessment, decision=None, closed_at=self.tg.clock(), status="abandoned"
+                )
+                self._log_abandoned(record, self.case.draft_id)
+            else:
+                self._abandon_draft(self.case.draft_id)
+            self.notify("当前记录已记为“中途放弃”", title="新客户")
         self.run_worker(self._reset(), exclusive=True, group="lobby-reset")
 
     async def _reset(self, case: CaseState | None = None, lobby: dict[str, str] | None = None) -> None:
@@ -570,6 +576,13 @@ class LobbyScreen(Screen[None]):
     def _abandon_draft(self, draft_id: str) -> None:
         with self._write_lock:
             self._closed_drafts.add(draft_id)
+            self.tg.repo.set_draft_status(draft_id, "abandoned")
+
+    @work(thread=True, group="lobby-draft", description="记为中途放弃")
+    def _log_abandoned(self, record: InterventionRecord, draft_id: str) -> None:
+        with self._write_lock:
+            self._closed_drafts.add(draft_id)
+            self.tg.repo.save_intervention(record, draft_id=draft_id)
             self.tg.repo.set_draft_status(draft_id, "abandoned")
 
     @work(thread=True, exclusive=True, group="lobby-save", description="保存记录")
