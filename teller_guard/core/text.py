@@ -162,7 +162,3 @@ class TextScan:
                         return describe(single)
             return describe(hits)
         return None
-
-    def first_of(self, concept: str, fld: str) -> str | None:
-        hit = self._find(concept, fld, ())
-        return hit[1] if hit else None

@@ -26,7 +26,6 @@ is a ``ModalScreen[AcknowledgementRecord | None]``; it dismisses with the acknow
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -62,12 +61,6 @@ from teller_guard.reports.notice import (
 _STAFF_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MIN_OVERRIDE_REASON = 4
 """A supervisor's reason must say something (at least this many characters)."""
-
-
-def text_hash(text: str) -> str:
-    """SHA-256 of a text (kept for callers that hash their own text; prefer
-    :func:`teller_guard.reports.notice.notice_text_hash`)."""
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def serial_matches(serial: str, entered: str) -> bool:
