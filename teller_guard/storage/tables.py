@@ -163,3 +163,20 @@ class NoticeSerialRow(SQLModel, table=True):
     local_day: str = Field(index=True, max_length=10)
     issued_at: datetime
     draft_id: str | None = Field(default=None, max_length=32)
+
+
+class AuditEventRow(SQLModel, table=True):
+    """Audit trail (sign-in, approval, export, staff changes): append-only like the log."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    local_month: str = Field(index=True, max_length=7)
+    kind: str = Field(index=True, max_length=32)
+    staff_id: str | None = Field(default=None, index=True, max_length=32)
+    ok: bool = True
+    origin: str = Field(max_length=16)
+    client: str | None = Field(default=None, max_length=64)
+    subject: str | None = Field(default=None, max_length=64)
+    detail_json: str = "{}"
