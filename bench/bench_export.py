@@ -40,6 +40,7 @@ def main() -> None:
 
     from sqlalchemy import create_engine
 
+    from teller_guard.core.clock import system_clock
     from teller_guard.core.records import Staff
     from teller_guard.core.rules import load_rules, shipped_rules_dir
     from teller_guard.reports.export import export_month  # another engineer's module: imported, not copied
@@ -49,7 +50,9 @@ def main() -> None:
     officer = Staff(staff_id="demo-sec01", name="钱保卫（演示）", role="security")
 
     def export(fmt: str) -> None:
-        export_month(engine, month, fmt, OUT / f"export_{month}.{fmt}", staff=officer, rules=rules, zone=TZ)  # type: ignore[arg-type]
+        export_month(
+            engine, month, fmt, OUT / f"export_{month}.{fmt}", staff=officer, rules=rules, zone=TZ, now=system_clock()
+        )  # type: ignore[arg-type]
 
     def raw() -> None:
         with sqlite3.connect(path) as db, open(OUT / f"raw_{month}.csv", "w", newline="", encoding="utf-8-sig") as fh:

@@ -13,8 +13,12 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from teller_guard import __version__
+
+if TYPE_CHECKING:
+    from teller_guard.core.clock import Clock
 
 PROG = "teller-guard"
 
@@ -138,15 +142,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``teller-guard`` and ``python -m teller_guard``."""
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """Entry point of ``teller-guard`` and ``python -m teller_guard``.
+
+    ``clock`` replaces the system clock (in-process tests freeze it).
+    """
     from teller_guard.commands import Context, Failure
+    from teller_guard.core.clock import system_clock
 
     try:
         args = build_parser().parse_args(argv)
         command = args.command or "run"
         module = importlib.import_module(f"teller_guard.commands.{COMMANDS[command][0]}")
-        ctx = Context.from_args(args)
+        ctx = Context.from_args(args, clock or system_clock)
         return int(module.run(ctx, args) or 0)
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,10 +56,6 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tz)
-
-    def today(self) -> date:
-        """Today in the branch's time zone."""
-        return datetime.now(self.zone).date()
 
     def secret(self) -> bytes:
         """The installation secret that keys customer and account hashes.

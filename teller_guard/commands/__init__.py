@@ -7,14 +7,20 @@ back to :func:`teller_guard.cli.main`, which prints it without a traceback.
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from teller_guard.config import Settings
+from teller_guard.core.clock import Clock, local_today, system_clock
 from teller_guard.core.errors import InputError, RulesError
 from teller_guard.core.rules import RuleSet, load_rules
+
+if TYPE_CHECKING:
+    from teller_guard.storage.repository import Repository
 
 
 class Failure(Exception):
@@ -43,19 +49,31 @@ class Failure(Exception):
 
 @dataclass
 class Context:
-    """What every command gets: the settings (env + flags) and the rules, loaded on demand."""
+    """What every command gets: the settings (env + flags), the clock, and the rules on demand."""
 
     settings: Settings
+    clock: Clock = field(default=system_clock)
+    """The one clock (frozen by in-process tests through :func:`teller_guard.cli.main`)."""
+
+    def today(self) -> date:
+        """Today in the branch's time zone, by :attr:`clock`."""
+        return local_today(self.clock, self.settings.zone)
+
+    def repository(self) -> Repository:
+        """The intervention log on the configured database, migrated, on this context's clock."""
+        from teller_guard.storage.repository import Repository
+
+        return Repository.open(self.settings.db_url, self.settings.zone, clock=self.clock)
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace) -> Context:
+    def from_args(cls, args: argparse.Namespace, clock: Clock = system_clock) -> Context:
         overrides: dict[str, object] = {}
         if getattr(args, "db", None):
             overrides["db"] = args.db
         if getattr(args, "rules", None):
             overrides["rules"] = args.rules
         try:
-            return cls(Settings(**overrides))  # type: ignore[arg-type]
+            return cls(Settings(**overrides), clock)  # type: ignore[arg-type]
         except ValidationError as exc:
             err = exc.errors()[0]
             key = "TELLER_GUARD_" + str(err["loc"][0]).upper() if err["loc"] else "settings"

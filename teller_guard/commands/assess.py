@@ -31,7 +31,7 @@ def assess_source(ctx: Context, source: str) -> tuple[AssessmentInput, Assessmen
     text = read_input(source)
     rules = ctx.rules
     try:
-        inp = parse_input(loads(text), ctx.settings.today())
+        inp = parse_input(loads(text), ctx.today())
         return inp, assess(rules, inp)
     except InputError as exc:
         raise Failure.from_input(exc) from None

@@ -65,7 +65,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     url = make_url(settings.db_url).render_as_string(hide_password=True)
     rules = ctx.rules
     try:
-        repo = Repository.open(settings.db_url, settings.zone)
+        repo = ctx.repository()
     except Exception as exc:  # a bad URL or an unreachable server: one line, not a traceback
         raise Failure(f"--db: cannot open {url}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
     found = _real_data(repo)
@@ -74,7 +74,8 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
 
     # Up to the start of today (local): the same seed gives the same rows all day, and no
     # record is ever dated after the moment it was written.
-    end = datetime.combine(settings.today(), time(0), settings.zone)
+    today = ctx.today()
+    end = datetime.combine(today, time(0), settings.zone)
     console = Console(stderr=True)
     started = clock.perf_counter()
     with Progress(
@@ -121,6 +122,6 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     seconds = clock.perf_counter() - started
     print(
         f"teller-guard: wrote {count:,} demo interventions (seed {args.seed}, {args.months} months to "
-        f"{settings.today().isoformat()}, marked extra.demo=1) to {url} in {seconds:.1f} s"
+        f"{today.isoformat()}, marked extra.demo=1) to {url} in {seconds:.1f} s"
     )
     return 0

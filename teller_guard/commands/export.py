@@ -13,11 +13,10 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
 
     from teller_guard.core.permissions import EXPORT_ROLES, can_export
     from teller_guard.reports.export import ExportError, export_month
-    from teller_guard.storage.repository import Repository
 
     if not args.staff:
         raise Failure("export needs --staff STAFF_ID (who exports is stated in the file)")
-    repo = Repository.open(ctx.settings.db_url, ctx.settings.zone)
+    repo = ctx.repository()
     staff = repo.get_staff(args.staff)
     if staff is None:
         raise Failure(f"unknown staff {args.staff!r}")
@@ -51,6 +50,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
                 staff=staff,
                 rules=ctx.rules,
                 zone=ctx.settings.zone,
+                now=ctx.clock(),
                 progress=progress,
             )
         except ExportError as exc:

@@ -9,7 +9,7 @@ serial and marked 样张, so a preview can never be mistaken for a notice issued
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+from datetime import datetime
 
 from teller_guard.commands import Context, Failure
 from teller_guard.commands.assess import assess_source
@@ -53,7 +53,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         raise Failure(f"out: folder {out.parent} does not exist")
     inp, result = assess_source(ctx, args.input)
     rules = ctx.rules
-    now = datetime.now(UTC)
+    now = ctx.clock()
     record = provisional_record(inp, result, branch_code=rules.branch.code, now=now)
     local = now.astimezone(ctx.settings.zone)
     serial = f"PREVIEW-{rules.branch.code}-{local:%Y%m%d-%H%M%S}"

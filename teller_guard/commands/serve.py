@@ -12,7 +12,6 @@ import errno
 import socket
 
 from teller_guard.commands import Context, Failure
-from teller_guard.storage.repository import Repository
 
 
 def _check_port(host: str, port: int) -> None:
@@ -33,7 +32,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     rules = ctx.rules  # refuse to serve invalid rules, with every problem listed
     del rules
     try:
-        Repository.open(ctx.settings.db_url, ctx.settings.zone)
+        ctx.repository()
     except Exception as exc:  # a wrong URL or an unreachable server: say so before serving
         raise Failure(f"--db: cannot open the database: {exc}") from None
     _check_port(args.host, args.port)

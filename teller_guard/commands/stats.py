@@ -13,10 +13,9 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from teller_guard.reports.stats import format_value, month_stats, outcome_matrix, previous_month_of
-    from teller_guard.storage.repository import Repository
 
-    month = args.month or previous_month_of(ctx.settings.today())
-    repo = Repository.open(ctx.settings.db_url, ctx.settings.zone)
+    month = args.month or previous_month_of(ctx.today())
+    repo = ctx.repository()
     started = time.perf_counter()
     stats = month_stats(repo.engine, month, typology_labels={k: t.label for k, t in ctx.rules.typologies.items()})
     elapsed = time.perf_counter() - started

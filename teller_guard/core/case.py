@@ -27,7 +27,6 @@ from teller_guard.core.records import (
     mask_account,
     mask_name,
     new_uid,
-    utcnow,
 )
 from teller_guard.core.rules import RuleSet
 from teller_guard.core.schema import Channel
@@ -45,7 +44,8 @@ class CaseState(BaseModel):
     staff_id: str = ""
     staff_role: str = "teller"
     machine_id: str | None = None
-    started_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    """When the first thing was entered (set by the screen from the app's clock); ``None`` while blank."""
 
     amount: str = ""
     """The amount as typed (yuan); parsed exactly when scored."""
@@ -180,11 +180,11 @@ class CaseState(BaseModel):
         *,
         decision: DecisionRecord | None,
         acknowledgement: AcknowledgementRecord | None = None,
-        closed_at: datetime | None = None,
+        closed_at: datetime,
         status: str = "closed",
     ) -> InterventionRecord:
-        """The record to log when the case closes (or is abandoned)."""
-        now = closed_at or utcnow()
+        """The record to log when the case closes (or is abandoned), stamped ``closed_at``."""
+        now = closed_at
         answers = tuple(
             AnswerRecord(item_id=k, value=v, said=self.said.get(k, ""), answered_at=now)
             for k, v in self.answers.items()
@@ -203,7 +203,7 @@ class CaseState(BaseModel):
             uid=self.uid,
             channel=self.channel,
             status=status,  # type: ignore[arg-type]
-            started_at=self.started_at,
+            started_at=self.started_at or now,
             closed_at=now,
             branch_code=rules.branch.code,
             staff_id=self.staff_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -18,11 +18,6 @@ from teller_guard.core.models import FiredSignal, Frozen
 from teller_guard.core.schema import Channel, Level
 
 Role = Literal["teller", "lobby", "guard", "supervisor", "security", "admin"]
-
-
-def utcnow() -> datetime:
-    """Now, aware, in UTC: the only clock storage sees."""
-    return datetime.now(UTC)
 
 
 def new_uid() -> str:

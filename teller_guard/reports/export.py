@@ -27,11 +27,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -43,8 +40,9 @@ from sqlalchemy import Engine, case, func, select
 
 from teller_guard.core.money import fen_to_yuan, format_yuan
 from teller_guard.core.permissions import can_export
-from teller_guard.core.records import Staff, age_band, mask_account, mask_name, utcnow
+from teller_guard.core.records import Staff, age_band, mask_account, mask_name
 from teller_guard.core.rules import RuleSet
+from teller_guard.files import atomic_path
 from teller_guard.reports.stats import (
     ACK_LABELS,
     CHANNEL_LABELS,
@@ -370,28 +368,6 @@ def verify_csv(path: Path) -> tuple[bool, str, str]:
     return bool(sep) and stated == recomputed, stated, recomputed
 
 
-# ---------------------------------------------------------------- atomic files
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; move it into place only if the block succeeds."""
-    target = Path(target)
-    if target.is_dir():
-        raise ExportError(f"{target} is a folder; give a file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # ---------------------------------------------------------------- the export
 
 
@@ -428,7 +404,7 @@ def export_month(
     staff: Staff,
     rules: RuleSet,
     zone: ZoneInfo,
-    now: datetime | None = None,
+    now: datetime,
     progress: Progress | None = None,
     stats: MonthStats | None = None,
 ) -> ExportResult:
@@ -442,7 +418,7 @@ def export_month(
         staff: who exports (must hold an export role, :func:`can_export`).
         rules: for labels and the branch name.
         zone: the branch's time zone (times in the detail rows are local).
-        now: the export time (UTC; default now).
+        now: the export time (aware UTC, from the caller's clock).
         progress: called with (rows done, rows total) while detail rows are written.
         stats: the month's statistics if already computed.
 
@@ -451,7 +427,6 @@ def export_month(
     """
     if not can_export(staff.role):
         raise ExportError(f"staff {staff.staff_id} ({staff.role}) may not export the ledger")
-    now = now or utcnow()
     stats = stats or month_stats(engine, month, typology_labels={k: t.label for k, t in rules.typologies.items()})
     signal_labels = {k: s.label for k, s in rules.signals.items()}
     total = count_rows(engine, month)
@@ -464,6 +439,8 @@ def export_month(
         if progress is not None:
             progress(total, total)
 
+    if Path(out).is_dir():
+        raise ExportError(f"{out} is a folder; give a file name")
     with atomic_path(out) as tmp:
         if fmt == "csv":
             meta = _write_csv(tmp, rows(), lambda n, sha: _meta(stats, rules, staff, now, zone, n, sha))

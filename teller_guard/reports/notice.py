@@ -26,10 +26,7 @@ command and the read-only record view all call it.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import tempfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,8 +35,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from teller_guard.core.money import format_yuan
+from teller_guard.core.notice_text import notice_text_hash
 from teller_guard.core.records import AcknowledgementRecord, InterventionRecord
 from teller_guard.core.rules import RuleSet
+from teller_guard.core.vocabulary import ACK_LABELS
+from teller_guard.files import write_atomic
 
 FONT_ENV = "TELLER_GUARD_PDF_FONT"
 """Environment variable naming the CJK font to embed (``path``, ``path#index`` or ``standard``)."""
@@ -58,14 +58,6 @@ FONT_CANDIDATES: tuple[tuple[str, int, str], ...] = (
 )
 """Well-known CJK font files, tried in order: (path, index in the collection, name).
 Noto CJK collections hold JP first; index 2 is Simplified Chinese."""
-
-ACK_METHOD_LABELS: dict[str, str] = {
-    "paper": "纸质告知书已签字",
-    "screen": "屏幕签名",
-    "refused": "客户拒绝签字",
-    "override": "主管放行（未签字）",
-}
-"""The Chinese word for each acknowledgement method (statistics, record view, counter)."""
 
 
 class NoticeFontError(Exception):
@@ -136,16 +128,6 @@ class NoticeDoc:
             f"规则版本 {self.rules_version}",
             f"记录 {self.record_uid}    校验码 {self.case_hash}",
         )
-
-
-def notice_text_hash(rules: RuleSet) -> str:
-    """SHA-256 of the notice's fixed text (everything in ``notice.toml`` but version and sources).
-
-    Recorded with every acknowledgement, so it is known exactly which words the customer saw.
-    """
-    fixed = rules.notice.model_dump(mode="json", exclude={"version", "sources"})
-    blob = json.dumps(fixed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def _strip_end(line: str) -> str:
@@ -249,7 +231,7 @@ def acknowledgement_lines(ack: AcknowledgementRecord | None, *, tz: ZoneInfo | s
         return ["告知书：未记录签署情况"]
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     at = ack.at.astimezone(zone)
-    method = ACK_METHOD_LABELS.get(ack.method, ack.method)
+    method = ACK_LABELS.get(ack.method, ack.method)
     if ack.method == "screen" and ack.signer_masked:
         method += f"（签名：{ack.signer_masked}）"
     lines = [
@@ -610,20 +592,6 @@ def layout_notice(doc: NoticeDoc, measure: Measure) -> list[list[Op]]:
 # ---------------------------------------------------------------- painting
 
 
-def _write_atomically(path: Path, data: bytes) -> Path:
-    """Write next to ``path`` and rename into place, so nobody ever prints half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def _fpdf_bytes(doc: NoticeDoc, font: NoticeFont, created: datetime | None) -> bytes:
     from fpdf import FPDF
 
@@ -775,4 +743,4 @@ def write_notice_pdf(
     """
     font = font or find_cjk_font()
     data = _fpdf_bytes(doc, font, created) if font.embedded else _standard_bytes(doc)
-    return _write_atomically(Path(path), data)
+    return write_atomic(Path(path), data)

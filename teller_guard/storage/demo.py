@@ -920,7 +920,7 @@ class DemoGenerator:
         self._amount_signals = {b.signal for b in rules.policy.amount_band} | {"amount_purpose_mismatch"}
         # The hash the counter records with every acknowledgement (imported here, not at the top,
         # because the reports package may itself import storage).
-        from teller_guard.reports.notice import notice_text_hash
+        from teller_guard.core.notice_text import notice_text_hash
 
         self._notice_hash = notice_text_hash(rules)
         self.pool: dict[str, list[_Template]] = {}

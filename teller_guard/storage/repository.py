@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import DateTime, Engine, Table, func, insert, text
 from sqlmodel import Session, col, select
 
+from teller_guard.core.audit import AuditEvent
+from teller_guard.core.clock import Clock, local_day, system_clock
 from teller_guard.core.models import FiredSignal
 from teller_guard.core.records import (
     AcknowledgementRecord,
@@ -29,12 +31,12 @@ from teller_guard.core.records import (
     InterventionSummary,
     Staff,
     TypologyRef,
-    utcnow,
 )
 from teller_guard.storage.db import make_engine, migrate
 from teller_guard.storage.tables import (
     AcknowledgementRow,
     AnswerRow,
+    AuditEventRow,
     DecisionRow,
     DraftRow,
     FiredSignalRow,
@@ -84,18 +86,20 @@ def _check_ids(
 class Repository:
     """Reads and writes the intervention log for one branch time zone."""
 
-    def __init__(self, engine: Engine, tz: ZoneInfo) -> None:
+    def __init__(self, engine: Engine, tz: ZoneInfo, *, clock: Clock = system_clock) -> None:
         self.engine = engine
         """The SQLAlchemy engine (SQLite file or PostgreSQL)."""
         self.tz = tz
         """The branch's time zone: local days and months are computed with it on write."""
+        self.clock = clock
+        """Where the repository's own timestamps come from (draft updates, serials, staff rows)."""
 
     @classmethod
-    def open(cls, url: str, tz: ZoneInfo) -> Repository:
+    def open(cls, url: str, tz: ZoneInfo, *, clock: Clock = system_clock) -> Repository:
         """Build the engine for ``url``, migrate the schema, and return a repository."""
         engine = make_engine(url)
         migrate(engine)
-        return cls(engine, tz)
+        return cls(engine, tz, clock=clock)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -104,7 +108,8 @@ class Repository:
 
     # ------------------------------------------------------------ time
     def local_day(self, moment: datetime) -> str:
-        return moment.astimezone(self.tz).date().isoformat()
+        """The branch-local business day of ``moment`` (``YYYY-MM-DD``)."""
+        return local_day(moment, self.tz)
 
     # ------------------------------------------------------------ staff
     def upsert_staff(self, staff: Staff) -> Staff:
@@ -117,7 +122,7 @@ class Repository:
                         staff_id=staff.staff_id,
                         name=staff.name,
                         role=staff.role,
-                        created_at=utcnow(),
+                        created_at=self.clock(),
                     )
                 )
             else:
@@ -253,7 +258,7 @@ class Repository:
                     draft.status, draft.intervention_uid, draft.updated_at = (
                         "closed",
                         rec.uid,
-                        utcnow(),
+                        self.clock(),
                     )
                     s.add(draft)
             s.commit()
@@ -612,14 +617,60 @@ class Repository:
         with self.session() as s:
             row = s.get(DraftRow, draft_id)
             if row is not None:
-                row.status, row.updated_at = status, utcnow()
+                row.status, row.updated_at = status, self.clock()
                 s.add(row)
                 s.commit()
+
+    # ------------------------------------------------------------ audit trail
+    def record_audit(self, event: AuditEvent) -> AuditEvent:
+        """Append one audit event (never changed afterwards); return it with its id."""
+        row = AuditEventRow(
+            at=event.at,
+            local_month=self.local_day(event.at)[:7],
+            kind=event.kind,
+            staff_id=event.staff_id,
+            ok=event.ok,
+            origin=event.origin,
+            client=event.client,
+            subject=event.subject,
+            detail_json=json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
+        )
+        with self.session() as s:
+            s.add(row)
+            s.commit()
+            return event.model_copy(update={"id": row.id})
+
+    def audit_events(
+        self, *, local_month: str | None = None, staff_id: str | None = None, kind: str | None = None
+    ) -> list[AuditEvent]:
+        """Audit events in the order they were written, filtered by local month, staff and kind."""
+        stmt = select(AuditEventRow)
+        if local_month is not None:
+            stmt = stmt.where(AuditEventRow.local_month == local_month)
+        if staff_id is not None:
+            stmt = stmt.where(AuditEventRow.staff_id == staff_id)
+        if kind is not None:
+            stmt = stmt.where(AuditEventRow.kind == kind)
+        with self.session() as s:
+            return [
+                AuditEvent(
+                    id=r.id,
+                    at=r.at,
+                    kind=r.kind,
+                    staff_id=r.staff_id,
+                    ok=r.ok,
+                    origin=r.origin,  # type: ignore[arg-type]
+                    client=r.client,
+                    subject=r.subject,
+                    detail=json.loads(r.detail_json),
+                )
+                for r in s.exec(stmt.order_by(col(AuditEventRow.id))).all()
+            ]
 
     # ------------------------------------------------------------ notice serials
     def next_notice_serial(self, branch_code: str, *, draft_id: str | None = None, at: datetime | None = None) -> str:
         """A new notice serial ``<branch>-<YYYYMMDD>-<nnnn>``, unique per branch and local day."""
-        moment = at or utcnow()
+        moment = at or self.clock()
         day = self.local_day(moment)
         with self.session() as s:
             for _ in range(5):

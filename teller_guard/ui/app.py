@@ -1,20 +1,35 @@
-"""The Textual app: built by :func:`make_app` from settings, rules and a repository, so the
-CLI, textual-serve and the tests all build it the same way."""
+"""The Textual app: built by :func:`make_app` from settings, rules, a repository and a clock, so
+the CLI, textual-serve and the tests all build it the same way."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from teller_guard.config import Settings
-from teller_guard.core.records import Staff, utcnow
+from teller_guard.core.clock import Clock, system_clock
+from teller_guard.core.records import Staff
 from teller_guard.core.rules import RuleSet
 from teller_guard.storage.repository import Repository
+from teller_guard.ui.context import AppContext
 
 Mode = str  # "counter" | "lobby" | "stats"
+
+
+def screen_for(mode: Mode) -> Screen[None]:
+    """The main screen of ``mode`` (imported when first opened: each screen is its own module)."""
+    if mode == "lobby":
+        from teller_guard.ui.screens.lobby import LobbyScreen
+
+        return LobbyScreen()
+    if mode == "stats":
+        from teller_guard.ui.screens.stats import StatsScreen
+
+        return StatsScreen()
+    from teller_guard.ui.screens.counter import CounterScreen
+
+    return CounterScreen()
 
 
 class TellerGuardApp(App[None]):
@@ -36,24 +51,16 @@ class TellerGuardApp(App[None]):
         repo: Repository,
         mode: Mode = "counter",
         staff: Staff | None = None,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock = system_clock,
     ) -> None:
         super().__init__()
-        self.settings = settings
-        """Global configuration (time zone, data dir)."""
-        self.rules = rules
-        """The validated rules every screen reads."""
-        self.repo = repo
-        """The intervention log (call it from thread workers for anything slow)."""
+        self.context = AppContext(settings=settings, rules=rules, repo=repo, clock=clock, staff=staff)
+        """The services every screen reads (:class:`~teller_guard.ui.context.AppContext`)."""
         self.start_mode = mode
         """Which screen opens after staff identification."""
-        self.staff = staff
-        """Who is working this shift: the one place a real login will replace."""
-        self.clock = clock
-        """UTC clock (frozen in tests and snapshots)."""
 
     def on_mount(self) -> None:
-        if self.staff is None:
+        if self.context.staff is None:
             from teller_guard.ui.screens.login import LoginScreen
 
             default_role = {"lobby": "lobby", "stats": "security"}.get(self.start_mode, "teller")
@@ -65,18 +72,16 @@ class TellerGuardApp(App[None]):
         if staff is None:
             self.exit()
             return
-        self.repo.upsert_staff(staff)
-        self.staff = staff
+        self.context.repo.upsert_staff(staff)
+        self.context.staff = staff
         mode = self.start_mode
         if staff.role in ("lobby", "guard") and mode == "counter":
             mode = "lobby"
         self.open_mode(mode)
 
     def open_mode(self, mode: Mode) -> None:
-        """Show the main screen for ``mode`` (each screen module is owned by its feature)."""
-        from teller_guard.ui import modes
-
-        self.push_screen(modes.screen_for(mode, self))
+        """Show the main screen for ``mode``."""
+        self.push_screen(screen_for(mode))
 
 
 def make_app(
@@ -86,7 +91,8 @@ def make_app(
     mode: Mode = "counter",
     staff: Staff | None = None,
     repo: Repository | None = None,
+    clock: Clock = system_clock,
 ) -> TellerGuardApp:
-    """Build the app the way the CLI does (opens and migrates the database)."""
-    repository = repo or Repository.open(settings.db_url, settings.zone)
-    return TellerGuardApp(settings=settings, rules=rules, repo=repository, mode=mode, staff=staff)
+    """Build the app the way the CLI does (opens and migrates the database unless ``repo`` is given)."""
+    repository = repo or Repository.open(settings.db_url, settings.zone, clock=clock)
+    return TellerGuardApp(settings=settings, rules=rules, repo=repository, mode=mode, staff=staff, clock=clock)

@@ -27,8 +27,6 @@ is a ``ModalScreen[AcknowledgementRecord | None]``; it dismisses with the acknow
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,16 +37,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from teller_guard.core.clock import Clock
 from teller_guard.core.models import Assessment
 from teller_guard.core.records import (
     AcknowledgementRecord,
     InterventionRecord,
     Staff,
     mask_name,
-    utcnow,
 )
 from teller_guard.core.rules import RuleSet
 from teller_guard.reports.notice import (
@@ -57,6 +54,7 @@ from teller_guard.reports.notice import (
     build_notice,
     write_notice_pdf,
 )
+from teller_guard.ui.context import AppModal
 
 _STAFF_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MIN_OVERRIDE_REASON = 4
@@ -69,7 +67,7 @@ def serial_matches(serial: str, entered: str) -> bool:
     return bool(entered) and (entered == serial.upper() or (len(entered) >= 4 and serial.upper().endswith(entered)))
 
 
-class AcknowledgeScreen(ModalScreen[AcknowledgementRecord | None]):
+class AcknowledgeScreen(AppModal[AcknowledgementRecord | None]):
     """Record how the customer acknowledged the notice (or that they refused)."""
 
     BINDING_GROUP_TITLE = "告知书签署"
@@ -135,7 +133,7 @@ class AcknowledgeScreen(ModalScreen[AcknowledgementRecord | None]):
         witness: Staff,
         notice_version: str,
         notice_text_hash: str,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock,
         rules: RuleSet | None = None,
         notices_dir: Path | None = None,
         tz: ZoneInfo | None = None,
@@ -166,15 +164,15 @@ class AcknowledgeScreen(ModalScreen[AcknowledgementRecord | None]):
     # ------------------------------------------------------------ app-provided defaults
     @property
     def rules(self) -> RuleSet:
-        return self._rules or self.app.rules  # type: ignore[attr-defined,no-any-return]
+        return self._rules or self.ctx.rules
 
     @property
     def zone(self) -> ZoneInfo:
-        return self._tz or self.app.settings.zone  # type: ignore[attr-defined,no-any-return]
+        return self._tz or self.ctx.settings.zone
 
     @property
     def notices_dir(self) -> Path:
-        return self._notices_dir or Path(self.app.settings.data_dir) / "notices"  # type: ignore[attr-defined]
+        return self._notices_dir or Path(self.ctx.settings.data_dir) / "notices"
 
     # ------------------------------------------------------------ layout
     def _summary(self) -> Text:

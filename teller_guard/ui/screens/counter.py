@@ -23,7 +23,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select
@@ -33,6 +32,7 @@ from teller_guard.core.closing import closing_problems, needs_acknowledgement
 from teller_guard.core.errors import InputError
 from teller_guard.core.models import Assessment
 from teller_guard.core.money import format_yuan, yuan_to_fen
+from teller_guard.core.notice_text import notice_text_hash
 from teller_guard.core.records import (
     AcknowledgementRecord,
     DecisionRecord,
@@ -42,7 +42,8 @@ from teller_guard.core.records import (
 )
 from teller_guard.core.schema import ItemDef
 from teller_guard.core.scoring import assess
-from teller_guard.reports.notice import notice_text_hash
+from teller_guard.core.vocabulary import SEX_LABELS
+from teller_guard.ui.context import AppScreen
 from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.confirm import ConfirmModal
 from teller_guard.ui.screens.decision import DecisionModal
@@ -57,7 +58,6 @@ TRANSFER_STEP = "转账信息"
 DECISION_STEP = "决定"
 BUSINESSES = [("转账", "转账"), ("汇款", "汇款")]
 YES_NO = [("是", "yes"), ("否", "no")]
-SEX = {"M": "男", "F": "女"}
 
 
 def _id_problem(exc: InputError) -> str:
@@ -69,7 +69,7 @@ def _id_problem(exc: InputError) -> str:
     return "身份证号应为 18 位（17 位数字加数字或 X）"
 
 
-class CounterScreen(Screen[None]):
+class CounterScreen(AppScreen[None]):
     """柜面「三问二看一核对」: transfer, 三问, 二看, 一核对, then a decision; risk always visible."""
 
     BINDING_GROUP_TITLE = "柜面"
@@ -112,7 +112,6 @@ class CounterScreen(Screen[None]):
         self._case_closing = False
         self._waiting = True
         """A fresh case nothing has been typed into yet (its clock starts with the first entry)."""
-        self._secret: bytes | None = None
         self._amount_error = False
         self._step_names: dict[str, str] = {"step-transfer": TRANSFER_STEP}
         """Step container id → step name (三问 …), for timing."""
@@ -121,7 +120,7 @@ class CounterScreen(Screen[None]):
     @property
     def checklist_items(self) -> list[ItemDef]:
         """The counter checklist from the rules, in file order."""
-        return list(self.app.rules.checklist_for("counter").item)  # type: ignore[attr-defined]
+        return list(self.ctx.rules.checklist_for("counter").item)
 
     def steps(self) -> list[str]:
         """The checklist's steps (三问 / 二看 / 一核对 …) in the order the rules give them."""
@@ -221,15 +220,13 @@ class CounterScreen(Screen[None]):
     # ------------------------------------------------------------ small helpers
     @property
     def staff_id(self) -> str:
-        return self.app.staff.staff_id  # type: ignore[attr-defined, no-any-return]
+        return self.ctx.on_shift.staff_id
 
     def _today(self) -> date:
-        return self.app.clock().astimezone(self.app.settings.zone).date()  # type: ignore[attr-defined, no-any-return]
+        return self.ctx.today()
 
     def _secret_key(self) -> bytes:
-        if self._secret is None:
-            self._secret = self.app.settings.secret()  # type: ignore[attr-defined]
-        return self._secret
+        return self.ctx.secret()
 
     def _status(self, text: str) -> None:
         self.query_one("#case-status", Label).update(text)
@@ -251,13 +248,15 @@ class CounterScreen(Screen[None]):
     # ------------------------------------------------------------ case lifecycle
     def _new_case(self) -> None:
         """Start an empty case for the teller on shift."""
-        staff = self.app.staff  # type: ignore[attr-defined]
+        staff = self.ctx.on_shift
         self._show_case(CaseState(channel="counter", staff_id=staff.staff_id, staff_role=staff.role, business="转账"))
 
     def _show_case(self, state: CaseState, banner: str = "") -> None:
         """Put ``state`` on the screen (a new case, a resumed draft, or a hand-off)."""
         self.state = state
         self._waiting = self.is_blank()
+        if not self._waiting and state.started_at is None:  # a hand-off starts when the teller opens it
+            state.started_at = self.ctx.now()
         self._case_closing = False
         self._committed_said = dict(state.said)
         self._step_acc = {k: float(v) for k, v in state.step_seconds.items()}
@@ -301,7 +300,7 @@ class CounterScreen(Screen[None]):
             # The customer's case starts with the first thing typed, not when the previous
             # one closed: the wait between customers is no part of its duration or step times.
             self._waiting = False
-            self.state.started_at = self.app.clock()  # type: ignore[attr-defined]
+            self.state.started_at = self.ctx.clock()
             self._step_acc, self.state.step_seconds = {}, {}
             self._step_since = time.monotonic()
         self._rescore()
@@ -309,7 +308,7 @@ class CounterScreen(Screen[None]):
 
     def _rescore(self) -> None:
         try:
-            inp = self.state.to_input(self.app.rules, on=self._today())  # type: ignore[attr-defined]
+            inp = self.state.to_input(self.ctx.rules, on=self._today())
         except InputError:
             self._status("金额格式不对：请输入元，最多两位小数")
             self._amount_error = True
@@ -317,7 +316,7 @@ class CounterScreen(Screen[None]):
         if self._amount_error:
             self._amount_error = False
             self._status("")
-        self.assessment = assess(self.app.rules, inp)  # type: ignore[attr-defined]
+        self.assessment = assess(self.ctx.rules, inp)
         self.query_one("#risk", RiskPanel).assessment = self.assessment
 
     # ------------------------------------------------------------ the transfer
@@ -378,7 +377,7 @@ class CounterScreen(Screen[None]):
         if s.customer_age is not None:
             text = f"{s.customer_age} 岁"
             if s.customer_sex:
-                text += f" {SEX.get(s.customer_sex, '')}"
+                text += f" {SEX_LABELS.get(s.customer_sex, '')}"
             if s.id_masked:
                 text += f" · 证件 {s.id_masked}"
         self.query_one("#id-facts", Label).update(text)
@@ -437,7 +436,7 @@ class CounterScreen(Screen[None]):
         wid = widget.id or ""
         for prefix in ("item-", "said-"):
             if wid.startswith(prefix):
-                return self.app.rules.item("counter", wid.removeprefix(prefix))  # type: ignore[attr-defined, no-any-return]
+                return self.ctx.rules.item("counter", wid.removeprefix(prefix))
         return None
 
     @on(Select.Changed, ".choice, .yesno")
@@ -561,13 +560,13 @@ class CounterScreen(Screen[None]):
             self._draft_timer = None
         if self.is_blank() or self._case_closing:
             return
-        now = self.app.clock()  # type: ignore[attr-defined]
+        now = self.ctx.clock()
         self._write_draft(
             Draft(
                 draft_id=self.state.draft_id,
                 channel="counter",
                 staff_id=self.staff_id,
-                started_at=self.state.started_at,
+                started_at=self.state.started_at or now,
                 updated_at=now,
                 state=self.state.model_dump(mode="json"),
             )
@@ -578,11 +577,11 @@ class CounterScreen(Screen[None]):
         with self._io_lock:
             if draft.draft_id in self._closed_drafts:
                 return
-            self.app.repo.save_draft(draft)  # type: ignore[attr-defined]
+            self.ctx.repo.save_draft(draft)
 
     @work(thread=True, group="draft", description="查找未办结草稿")
     def _look_for_drafts(self) -> None:
-        drafts = self.app.repo.open_drafts(staff_id=self.staff_id, channel="counter")  # type: ignore[attr-defined]
+        drafts = self.ctx.repo.open_drafts(staff_id=self.staff_id, channel="counter")
         drafts = [d for d in drafts if d.draft_id != self.state.draft_id]
         if drafts:
             self.app.call_from_thread(self._offer_drafts, drafts)
@@ -590,7 +589,7 @@ class CounterScreen(Screen[None]):
     def _offer_drafts(self, drafts: list[Draft]) -> None:
         if not self.is_blank():
             return
-        self.app.push_screen(ResumeModal(drafts, self.app.settings.zone), self._draft_chosen)  # type: ignore[attr-defined]
+        self.app.push_screen(ResumeModal(drafts, self.ctx.settings.zone), self._draft_chosen)
 
     def _draft_chosen(self, choice: ResumeChoice | None) -> None:
         if choice is None:
@@ -600,7 +599,7 @@ class CounterScreen(Screen[None]):
             state = CaseState.model_validate(draft.state)
         except ValueError:
             self.notify("草稿内容无法读取，已记为放弃", severity="error")
-            self.app.repo.set_draft_status(draft.draft_id, "abandoned")  # type: ignore[attr-defined]
+            self.ctx.repo.set_draft_status(draft.draft_id, "abandoned")
             return
         if what == "resume":
             self._show_case(state, banner="已恢复上次未办结的业务")
@@ -610,25 +609,25 @@ class CounterScreen(Screen[None]):
 
     def _assessment_for(self, state: CaseState) -> Assessment:
         try:
-            inp = state.to_input(self.app.rules, on=self._today())  # type: ignore[attr-defined]
+            inp = state.to_input(self.ctx.rules, on=self._today())
         except InputError:
-            inp = state.model_copy(update={"amount": ""}).to_input(self.app.rules, on=self._today())  # type: ignore[attr-defined]
-        return assess(self.app.rules, inp)  # type: ignore[attr-defined]
+            inp = state.model_copy(update={"amount": ""}).to_input(self.ctx.rules, on=self._today())
+        return assess(self.ctx.rules, inp)
 
     def _abandon(self, state: CaseState, *, offer_more: bool = False) -> None:
         """Record a case as abandoned (no decision) and close its draft."""
         record = state.to_record(
-            self.app.rules,  # type: ignore[attr-defined]
+            self.ctx.rules,
             self._assessment_for(state),
             decision=None,
             status="abandoned",
-            closed_at=self.app.clock(),  # type: ignore[attr-defined]
+            closed_at=self.ctx.clock(),
         )
         self._save_abandoned(record, state.draft_id, offer_more)
 
     @work(thread=True, group="save", description="记为放弃")
     def _save_abandoned(self, record: InterventionRecord, draft_id: str, offer_more: bool) -> None:
-        repo = self.app.repo  # type: ignore[attr-defined]
+        repo = self.ctx.repo
         try:
             with self._io_lock:
                 self._closed_drafts.add(draft_id)
@@ -668,12 +667,12 @@ class CounterScreen(Screen[None]):
         self._enter_step(DECISION_STEP)
         self.app.push_screen(
             DecisionModal(
-                rules=self.app.rules,  # type: ignore[attr-defined]
+                rules=self.ctx.rules,
                 assessment=self.assessment,
                 amount_fen=yuan_to_fen(amount),
-                staff=self.app.staff,  # type: ignore[attr-defined]
-                zone=self.app.settings.zone,  # type: ignore[attr-defined]
-                clock=self.app.clock,  # type: ignore[attr-defined]
+                staff=self.ctx.on_shift,
+                zone=self.ctx.settings.zone,
+                clock=self.ctx.clock,
                 unanswered=self._unanswered(),
             ),
             self._decided,
@@ -683,7 +682,7 @@ class CounterScreen(Screen[None]):
         if decision is None or self.assessment is None:
             self._back_to_form()
             return
-        rules = self.app.rules  # type: ignore[attr-defined]
+        rules = self.ctx.rules
         if needs_acknowledgement(rules, decision.decision, self.assessment.level, "counter"):
             self._get_serial(decision, self.assessment)
         else:
@@ -694,16 +693,16 @@ class CounterScreen(Screen[None]):
 
     @work(thread=True, group="notice", description="领取告知书编号")
     def _get_serial(self, decision: DecisionRecord, assessment: Assessment) -> None:
-        rules = self.app.rules  # type: ignore[attr-defined]
-        serial = self.app.repo.next_notice_serial(rules.branch.code, draft_id=self.state.draft_id)  # type: ignore[attr-defined]
+        rules = self.ctx.rules
+        serial = self.ctx.repo.next_notice_serial(rules.branch.code, draft_id=self.state.draft_id, at=self.ctx.now())
         self.app.call_from_thread(self._ask_acknowledgement, decision, assessment, serial)
 
     def _ask_acknowledgement(self, decision: DecisionRecord, assessment: Assessment, serial: str) -> None:
-        rules = self.app.rules  # type: ignore[attr-defined]
+        rules = self.ctx.rules
         self.state.notice_serial = serial
         self._flush_draft()
 
-        printed = self.state.to_record(rules, assessment, decision=None)
+        printed = self.state.to_record(rules, assessment, decision=None, closed_at=self.ctx.now())
 
         def acknowledged(ack: AcknowledgementRecord | None) -> None:
             nonlocal assessment
@@ -732,10 +731,10 @@ class CounterScreen(Screen[None]):
                 record=printed,
                 assessment=assessment,
                 serial=serial,
-                witness=self.app.staff,  # type: ignore[attr-defined]
+                witness=self.ctx.on_shift,
                 notice_version=rules.notice.version,
                 notice_text_hash=notice_text_hash(rules),
-                clock=self.app.clock,  # type: ignore[attr-defined]
+                clock=self.ctx.clock,
             ),
             acknowledged,
         )
@@ -743,7 +742,7 @@ class CounterScreen(Screen[None]):
     def _close(self, decision: DecisionRecord, assessment: Assessment, ack: AcknowledgementRecord | None) -> None:
         """Build the record and save it; the screen moves on when the save succeeds."""
         self._tally_step()
-        rules = self.app.rules  # type: ignore[attr-defined]
+        rules = self.ctx.rules
         # Closing is the teller's word that the 二看 were done: an unticked look was not seen.
         answers = dict(self.state.answers)
         for item in self.checklist_items:
@@ -755,7 +754,7 @@ class CounterScreen(Screen[None]):
             assessment,
             decision=decision,
             acknowledgement=ack,
-            closed_at=self.app.clock(),  # type: ignore[attr-defined]
+            closed_at=self.ctx.clock(),
         )
         self._case_closing = True
         if self._draft_timer is not None:
@@ -766,7 +765,7 @@ class CounterScreen(Screen[None]):
     def _save_case(self, record: InterventionRecord, draft_id: str) -> None:
         try:
             with self._io_lock:
-                self.app.repo.save_intervention(record, draft_id=draft_id)  # type: ignore[attr-defined]
+                self.ctx.repo.save_intervention(record, draft_id=draft_id)
                 self._closed_drafts.add(draft_id)
         except Exception as exc:  # the teller must see it; the draft stays open
             self.post_message(self.SaveFailed(str(exc)))
@@ -776,7 +775,7 @@ class CounterScreen(Screen[None]):
     @on(CaseSaved)
     def _saved(self, event: CaseSaved) -> None:
         rec = event.record
-        level = self.app.rules.levels[rec.level].label  # type: ignore[attr-defined]
+        level = self.ctx.rules.levels[rec.level].label
         if event.abandoned:
             self.notify(f"已记为放弃：{format_yuan(rec.amount_fen)}（风险{level}）", timeout=4)
             if rec.uid != self.state.uid:
@@ -807,12 +806,12 @@ class CounterScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="handoffs", description="读取大堂转来")
     def _load_handoffs(self) -> None:
-        pending = self.app.repo.pending_handoffs()  # type: ignore[attr-defined]
+        pending = self.ctx.repo.pending_handoffs()
         self.app.call_from_thread(self._offer_handoffs, pending)
 
     def _offer_handoffs(self, pending: list[InterventionSummary]) -> None:
         self.app.push_screen(
-            HandoffsModal(pending, self.app.rules, self.app.settings.zone),  # type: ignore[attr-defined]
+            HandoffsModal(pending, self.ctx.rules, self.ctx.settings.zone),
             self._handoff_chosen,
         )
 
@@ -824,17 +823,17 @@ class CounterScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="handoffs", description="接转大堂客户")
     def _open_handoff(self, uid: str) -> None:
-        lobby = self.app.repo.get(uid)  # type: ignore[attr-defined]
+        lobby = self.ctx.repo.get(uid)
         if lobby is None:
             return
-        staff = self.app.staff  # type: ignore[attr-defined]
-        state = case_from_handoff(self.app.rules, lobby, staff_id=staff.staff_id, staff_role=staff.role)  # type: ignore[attr-defined]
+        staff = self.ctx.on_shift
+        state = case_from_handoff(self.ctx.rules, lobby, staff_id=staff.staff_id, staff_role=staff.role)
         state.business = "转账"
         self.app.call_from_thread(self._show_handoff, state, lobby)
 
     def _show_handoff(self, state: CaseState, lobby: InterventionRecord) -> None:
-        rules = self.app.rules  # type: ignore[attr-defined]
-        zone = self.app.settings.zone  # type: ignore[attr-defined]
+        rules = self.ctx.rules
+        zone = self.ctx.settings.zone
         machines = {m.id: m.label for m in rules.branch.machines}
         where = machines.get(lobby.machine_id or "", lobby.machine_id or "大堂")
         seen = "、".join(rules.signals[s].label for s in lobby.observations if s in rules.signals) or "无"

@@ -5,17 +5,17 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
 from teller_guard.core.money import format_yuan
 from teller_guard.core.records import InterventionSummary
+from teller_guard.ui.context import AppScreen
 from teller_guard.ui.screens.record_view import RecordViewScreen
 
 COLUMNS = ("时间", "客户", "金额", "风险", "分数", "决定")
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(AppScreen[None]):
     """今日记录: one row per intervention this teller logged today (local business day)."""
 
     BINDING_GROUP_TITLE = "今日记录"
@@ -40,8 +40,8 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#history-table", DataTable)
         table.add_columns(*COLUMNS)
-        staff = self.app.staff  # type: ignore[attr-defined]
-        day = self.app.clock().astimezone(self.app.settings.zone).date()  # type: ignore[attr-defined]
+        staff = self.ctx.on_shift
+        day = self.ctx.today()
         self.query_one("#history-title", Label).update(
             f"今日记录 {day.isoformat()} · 柜员 {staff.staff_id} {staff.name}"
         )
@@ -53,15 +53,14 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="history", description="读取今日记录")
     def _load_history(self) -> None:
-        app = self.app
-        day = app.clock().astimezone(app.settings.zone).date()  # type: ignore[attr-defined]
-        rows = app.repo.summaries(local_day=day, staff_id=app.staff.staff_id, channel="counter")  # type: ignore[attr-defined]
-        app.call_from_thread(self._show, rows)
+        ctx = self.ctx
+        rows = ctx.repo.summaries(local_day=ctx.today(), staff_id=ctx.on_shift.staff_id, channel="counter")
+        self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[InterventionSummary]) -> None:
         self.summaries = rows
-        rules = self.app.rules  # type: ignore[attr-defined]
-        zone = self.app.settings.zone  # type: ignore[attr-defined]
+        rules = self.ctx.rules
+        zone = self.ctx.settings.zone
         table = self.query_one("#history-table", DataTable)
         table.clear()
         for s in rows:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
@@ -32,6 +31,8 @@ from teller_guard.core.models import Assessment
 from teller_guard.core.money import format_yuan, parse_yuan
 from teller_guard.core.records import DecisionRecord, Draft, InterventionRecord
 from teller_guard.core.scoring import assess
+from teller_guard.core.vocabulary import ROLE_LABELS
+from teller_guard.ui.context import AppScreen
 from teller_guard.ui.screens.lobby_case import (
     ATM_DELAY_ITEM,
     items_of,
@@ -44,15 +45,11 @@ from teller_guard.ui.screens.lobby_case import (
 from teller_guard.ui.widgets.risk_panel import RiskPanel
 from teller_guard.ui.widgets.tap_toggle import TapToggle
 
-if TYPE_CHECKING:
-    from teller_guard.ui.app import TellerGuardApp
-
-ROLE_LABELS = {"lobby": "大堂经理", "guard": "保安", "supervisor": "主管", "teller": "柜员", "security": "安全保卫"}
 NARROW_BELOW = 90
 """Below this many columns the risk panel moves under the form (a phone held upright)."""
 
 
-class LobbyScreen(Screen[None]):
+class LobbyScreen(AppScreen[None]):
     """大堂「一问二看三提醒」: one self-service-area intervention at a time."""
 
     BINDING_GROUP_TITLE = "大堂「一问二看三提醒」"
@@ -113,25 +110,21 @@ class LobbyScreen(Screen[None]):
         self._draft_written = 0
 
     # ------------------------------------------------------------ helpers
-    @property
-    def tg(self) -> TellerGuardApp:
-        return cast("TellerGuardApp", self.app)
-
     def _today(self) -> date:
-        return self.tg.clock().astimezone(self.tg.settings.zone).date()
+        return self.ctx.today()
 
     def _new_case(self) -> CaseState:
-        staff = self.tg.staff
+        staff = self.ctx.staff
         return CaseState(
             channel="atm",
             staff_id=staff.staff_id if staff else "",
             staff_role=staff.role if staff else "lobby",
-            started_at=self.tg.clock(),
+            started_at=self.ctx.clock(),
         )
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        rules = self.tg.rules
+        rules = self.ctx.rules
         case = self.case
         yield Header()
         with Horizontal(id="lobby-body"):
@@ -256,7 +249,7 @@ class LobbyScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "大堂「一问二看三提醒」"
-        self.sub_title = self.tg.rules.branch.name
+        self.sub_title = self.ctx.rules.branch.name
         self.case = self._new_case()
         self._refresh_all()
         self._load_drafts()
@@ -338,13 +331,13 @@ class LobbyScreen(Screen[None]):
     def _outcome_pressed(self, event: Button.Pressed) -> None:
         assert event.button.id
         self.outcome = event.button.id.removeprefix("outcome-")
-        decision = self.tg.rules.decisions[self.outcome]
+        decision = self.ctx.rules.decisions[self.outcome]
         for b in self.query(".outcome-tile").results(Button):
             b.variant = "warning" if b.id == event.button.id else "default"
         if decision.records_amount_protected and not self.query_one("#protected", Input).value and self.case.amount:
             self.query_one("#protected", Input).value = self.case.amount
         if decision.records_police and not self.query_one("#police-time", Input).value:
-            local = self.tg.clock().astimezone(self.tg.settings.zone)
+            local = self.ctx.clock().astimezone(self.ctx.settings.zone)
             self.query_one("#police-time", Input).value = local.strftime("%H:%M")
         self._show_details()
         self._changed()
@@ -380,7 +373,7 @@ class LobbyScreen(Screen[None]):
         return [w for w in self.query("#outcome-details Input").results(Input) if w.display]
 
     def _show_details(self) -> None:
-        d = self.tg.rules.decisions.get(self.outcome or "")
+        d = self.ctx.rules.decisions.get(self.outcome or "")
         self.query_one("#outcome-details").display = d is not None
         self.query_one("#protected").display = bool(d and d.records_amount_protected)
         self.query_one("#police-ref").display = bool(d and d.records_police)
@@ -395,7 +388,7 @@ class LobbyScreen(Screen[None]):
 
     # ------------------------------------------------------------ what the screen shows
     def _rescore(self) -> None:
-        rules = self.tg.rules
+        rules = self.ctx.rules
         try:
             inp = self.case.to_input(rules, on=self._today())
         except InputError:
@@ -409,7 +402,7 @@ class LobbyScreen(Screen[None]):
         self._refresh_status()
 
     def _refresh_status(self) -> None:
-        rules = self.tg.rules
+        rules = self.ctx.rules
         a = self.case.answers
         reminders = [i for i in items_of(rules, "三提醒") if i.kind == "reminder"]
         said = sum(1 for i in reminders if a.get(i.id) is True)
@@ -427,7 +420,7 @@ class LobbyScreen(Screen[None]):
             f"{mark(self.outcome is not None)}结果",
         ]
         self.query_one("#lobby-progress", Static).update("  ".join(steps))
-        staff = self.tg.staff
+        staff = self.ctx.staff
         machine = next((m for m in rules.branch.machines if m.id == self.case.machine_id), None)
         who = f"{staff.name}（{ROLE_LABELS.get(staff.role, staff.role)}）" if staff else ""
         where = f"{machine.label}  {machine.location}" if machine else "未选设备"
@@ -443,21 +436,21 @@ class LobbyScreen(Screen[None]):
     # ------------------------------------------------------------ keys
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "look":
-            keys = {i.key for i in items_of(self.tg.rules, "二看") if i.key}
+            keys = {i.key for i in items_of(self.ctx.rules, "二看") if i.key}
             return parameters[0] in keys
         if action == "next_machine":
-            return bool(self.tg.rules.branch.machines)
+            return bool(self.ctx.rules.branch.machines)
         return True
 
     def action_look(self, key: str) -> None:
         """Tick or untick the 二看 observation bound to ``key`` in the rules."""
-        item = next((i for i in items_of(self.tg.rules, "二看") if i.key == key), None)
+        item = next((i for i in items_of(self.ctx.rules, "二看") if i.key == key), None)
         if item is not None:
             self.query_one(f"#look-{item.id}", TapToggle).press()
 
     def action_next_machine(self) -> None:
         """Select the next machine in branch.toml (wrapping round)."""
-        ids = [m.id for m in self.tg.rules.branch.machines]
+        ids = [m.id for m in self.ctx.rules.branch.machines]
         current = ids.index(self.case.machine_id) if self.case.machine_id in ids else -1
         self._set_machine(ids[(current + 1) % len(ids)])
 
@@ -466,7 +459,7 @@ class LobbyScreen(Screen[None]):
         if self._touched:
             if self.assessment is not None:
                 record = self.case.to_record(
-                    self.tg.rules, self.assessment, decision=None, closed_at=self.tg.clock(), status="abandoned"
+                    self.ctx.rules, self.assessment, decision=None, closed_at=self.ctx.clock(), status="abandoned"
                 )
                 self._log_abandoned(record, self.case.draft_id)
             else:
@@ -491,7 +484,7 @@ class LobbyScreen(Screen[None]):
         """The decision as entered, and what is wrong with the typed details (if anything)."""
         if self.outcome is None:
             return None, []
-        rules = self.tg.rules
+        rules = self.ctx.rules
         d = rules.decisions[self.outcome]
         problems: list[str] = []
         protected = 0
@@ -503,16 +496,16 @@ class LobbyScreen(Screen[None]):
                 problems.append("避免损失金额请填数字（元）")
         if d.records_police and self.details.get("police_time", "").strip():
             try:
-                police_at = parse_local_time(self.details["police_time"], self._today(), self.tg.settings.zone)
+                police_at = parse_local_time(self.details["police_time"], self._today(), self.ctx.settings.zone)
             except InputError as exc:
                 problems.append(exc.message)
-        staff = self.tg.staff
+        staff = self.ctx.staff
         record = DecisionRecord(
             decision=d.id,
             label=d.label,
             group=d.group,
             decided_by=staff.staff_id if staff else "",
-            decided_at=self.tg.clock(),
+            decided_at=self.ctx.clock(),
             amount_protected_fen=protected,
             police_ref=(self.details.get("police_ref") or "").strip() or None if d.records_police else None,
             police_called_at=police_at,
@@ -522,7 +515,7 @@ class LobbyScreen(Screen[None]):
 
     def action_save(self) -> None:
         """Check the case against the lobby's and the shared closing rules, then log it."""
-        rules = self.tg.rules
+        rules = self.ctx.rules
         problems = lobby_problems(rules, self.case, self.outcome)
         decision, detail_problems = self.decision_record()
         problems += detail_problems
@@ -542,7 +535,7 @@ class LobbyScreen(Screen[None]):
         # 二看 left unticked means the staff looked and saw nothing unusual: record that as "no".
         looks = {i.id: False for i in items_of(rules, "二看") if i.id not in self.case.answers}
         case = self.case.model_copy(update={"answers": {**looks, **self.case.answers}})
-        record = case.to_record(rules, self.assessment, decision=decision, closed_at=self.tg.clock())
+        record = case.to_record(rules, self.assessment, decision=decision, closed_at=self.ctx.clock())
         self.query_one("#lobby-save-button", Button).disabled = True
         self._save_case(record, case.draft_id)
 
@@ -557,8 +550,8 @@ class LobbyScreen(Screen[None]):
             draft_id=self.case.draft_id,
             channel="atm",
             staff_id=self.case.staff_id,
-            started_at=self.case.started_at,
-            updated_at=self.tg.clock(),
+            started_at=self.case.started_at or self.ctx.now(),
+            updated_at=self.ctx.now(),
             state=state,
         )
         self._save_draft(draft, self._draft_seq)
@@ -569,28 +562,28 @@ class LobbyScreen(Screen[None]):
             # A late draft write must neither reopen a logged case nor overwrite a newer draft.
             if draft.draft_id in self._closed_drafts or seq < self._draft_written:
                 return
-            self.tg.repo.save_draft(draft)
+            self.ctx.repo.save_draft(draft)
             self._draft_written = seq
 
     @work(thread=True, group="lobby-draft", description="放弃草稿")
     def _abandon_draft(self, draft_id: str) -> None:
         with self._write_lock:
             self._closed_drafts.add(draft_id)
-            self.tg.repo.set_draft_status(draft_id, "abandoned")
+            self.ctx.repo.set_draft_status(draft_id, "abandoned")
 
     @work(thread=True, group="lobby-draft", description="记为中途放弃")
     def _log_abandoned(self, record: InterventionRecord, draft_id: str) -> None:
         with self._write_lock:
             self._closed_drafts.add(draft_id)
-            self.tg.repo.save_intervention(record, draft_id=draft_id)
-            self.tg.repo.set_draft_status(draft_id, "abandoned")
+            self.ctx.repo.save_intervention(record, draft_id=draft_id)
+            self.ctx.repo.set_draft_status(draft_id, "abandoned")
 
     @work(thread=True, exclusive=True, group="lobby-save", description="保存记录")
     def _save_case(self, record: InterventionRecord, draft_id: str) -> None:
         try:
             with self._write_lock:
                 self._closed_drafts.add(draft_id)
-                self.tg.repo.save_intervention(record, draft_id=draft_id)
+                self.ctx.repo.save_intervention(record, draft_id=draft_id)
         except Exception as exc:  # the draft stays open; the staff can retry
             self._closed_drafts.discard(draft_id)
             self.post_message(self.SaveFailed(f"{type(exc).__name__}: {exc}"))
@@ -599,8 +592,8 @@ class LobbyScreen(Screen[None]):
 
     @work(thread=True, group="lobby-draft", description="查找未完成的草稿")
     def _load_drafts(self) -> None:
-        staff = self.tg.staff
-        drafts = self.tg.repo.open_drafts(staff_id=staff.staff_id if staff else None, channel="atm")
+        staff = self.ctx.staff
+        drafts = self.ctx.repo.open_drafts(staff_id=staff.staff_id if staff else None, channel="atm")
         if drafts:
             self.post_message(self.DraftFound(drafts[-1]))
 

@@ -14,14 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select
 
 from teller_guard.core.records import Staff
+from teller_guard.core.vocabulary import ROLE_LABELS
 
-ROLES = [
-    ("柜员", "teller"),
-    ("大堂经理", "lobby"),
-    ("保安", "guard"),
-    ("主管", "supervisor"),
-    ("安全保卫", "security"),
-]
+ROLES = [(ROLE_LABELS[r], r) for r in ("teller", "lobby", "guard", "supervisor", "security")]
 
 
 class LoginScreen(Screen[Staff]):

@@ -3,6 +3,7 @@ acknowledgement and any corrections. Nothing on this screen can change the log."
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich.console import Group, RenderableType
@@ -12,17 +13,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from teller_guard.core.money import format_yuan
 from teller_guard.core.records import InterventionRecord, InterventionSummary
 from teller_guard.core.rules import RuleSet
-from teller_guard.reports.stats import GROUP_LABELS, ROLE_LABELS
+from teller_guard.core.vocabulary import ACK_LABELS, GROUP_LABELS, ROLE_LABELS, SEX_LABELS
+from teller_guard.ui.context import AppScreen
 from teller_guard.ui.widgets.risk_panel import LEVEL_STYLE
-
-SEX = {"M": "男", "F": "女"}
-ACK_METHOD = {"paper": "纸质签字", "screen": "屏幕签名", "refused": "客户拒绝签字", "override": "主管放行"}
 
 
 def _answer_text(rules: RuleSet, channel: str, item_id: str, value: object) -> str:
@@ -42,8 +40,8 @@ def render_record(
 ) -> RenderableType:
     """Everything in the record as Rich renderables, in the order the teller worked."""
 
-    def t(moment: object) -> str:
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if moment else "—"  # type: ignore[attr-defined]
+    def t(moment: datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if moment else "—"
 
     head = Text.assemble(
         ("风险 ", "bold"),
@@ -67,7 +65,7 @@ def render_record(
         for x in (
             rec.customer_name_masked or "",
             f"{rec.customer_age}岁" if rec.customer_age is not None else "",
-            SEX.get(rec.customer_sex or "", ""),
+            SEX_LABELS.get(rec.customer_sex or "", ""),
         )
         if x
     )
@@ -129,7 +127,7 @@ def render_record(
     ack = rec.acknowledgement
     if ack is not None:
         line = (
-            f"告知书：{ACK_METHOD.get(ack.method, ack.method)} · 编号 {ack.notice_serial} · 版本 {ack.notice_version}"
+            f"告知书：{ACK_LABELS.get(ack.method, ack.method)} · 编号 {ack.notice_serial} · 版本 {ack.notice_version}"
         )
         line += f" · 见证 {ack.witness_staff_id} · {t(ack.at)}"
         if ack.signer_masked:
@@ -149,7 +147,7 @@ def render_record(
     return Group(*parts)
 
 
-class RecordViewScreen(Screen[None]):
+class RecordViewScreen(AppScreen[None]):
     """A logged intervention, read-only."""
 
     BINDING_GROUP_TITLE = "记录详情"
@@ -175,7 +173,7 @@ class RecordViewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="record", description="读取记录")
     def _load_record(self) -> None:
-        repo = self.app.repo  # type: ignore[attr-defined]
+        repo = self.ctx.repo
         rec = repo.get(self.uid)
         corrections = repo.corrections_of(self.uid) if rec else []
         self.app.call_from_thread(self._show, rec, corrections)
@@ -186,7 +184,7 @@ class RecordViewScreen(Screen[None]):
         if rec is None:
             body.update(f"找不到记录 {self.uid}")
             return
-        body.update(render_record(rec, corrections, self.app.rules, self.app.settings.zone))  # type: ignore[attr-defined]
+        body.update(render_record(rec, corrections, self.ctx.rules, self.ctx.settings.zone))
         self.query_one("#record-scroll").focus()
 
     def action_back(self) -> None:

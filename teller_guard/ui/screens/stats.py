@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Label, Static
 from textual_plotext import PlotextPlot
 
@@ -35,16 +34,16 @@ from teller_guard.reports.stats import (
     previous_month_of,
     shift_month,
 )
+from teller_guard.ui.context import AppScreen
 
 if TYPE_CHECKING:
     from teller_guard.core.records import InterventionSummary
-    from teller_guard.ui.app import TellerGuardApp
 
 FIGURE_COLUMNS = ("分类", "指标", "本月", "上月", "环比", "去年同月", "同比")
 EXPORT_LABELS = {"xlsx": "XLSX", "csv": "CSV", "pdf": "PDF"}
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(AppScreen[None]):
     """统计与月度台账: pick a month, read the figures, drill into any of them, export."""
 
     BINDING_GROUP_TITLE = "统计"
@@ -83,10 +82,6 @@ class StatsScreen(Screen[None]):
         """The figures on screen (None while loading)."""
         self._figures: list[Figure] = []
 
-    @property
-    def tg(self) -> TellerGuardApp:
-        return self.app  # type: ignore[return-value]
-
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,7 +105,7 @@ class StatsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if not self.month:
-            today = self.tg.clock().astimezone(self.tg.settings.zone).date()
+            today = self.ctx.today()
             self.month = previous_month_of(today)
         table = self.query_one("#stats-figures", DataTable)
         table.add_columns(*FIGURE_COLUMNS)
@@ -122,7 +117,7 @@ class StatsScreen(Screen[None]):
         self._reload()
 
     def _may_export(self) -> bool:
-        staff = self.tg.staff
+        staff = self.ctx.staff
         return can_export(staff.role if staff else None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -133,14 +128,14 @@ class StatsScreen(Screen[None]):
     # ------------------------------------------------------------ loading
     def _reload(self) -> None:
         self.stats = None
-        self.query_one("#stats-month", Label).update(f"{self.month}（{self.tg.settings.tz} 本地月）")
+        self.query_one("#stats-month", Label).update(f"{self.month}（{self.ctx.settings.tz} 本地月）")
         self.query_one("#stats-status", Static).update(f"正在统计 {self.month} …")
         self._load_stats(self.month)
 
     @work(thread=True, exclusive=True, group="stats", description="month statistics")
     def _load_stats(self, month: str) -> None:
-        labels = {k: t.label for k, t in self.tg.rules.typologies.items()}
-        stats = month_stats(self.tg.repo.engine, month, typology_labels=labels)
+        labels = {k: t.label for k, t in self.ctx.rules.typologies.items()}
+        stats = month_stats(self.ctx.repo.engine, month, typology_labels=labels)
         self.post_message(self.StatsLoaded(stats))
 
     def on_stats_screen_stats_loaded(self, event: StatsScreen.StatsLoaded) -> None:
@@ -247,7 +242,7 @@ class StatsScreen(Screen[None]):
 
     # ------------------------------------------------------------ export
     def action_export(self, fmt: str) -> None:
-        if not self._may_export() or self.tg.staff is None:
+        if not self._may_export() or self.ctx.staff is None:
             self.notify("只有安全保卫、主管或管理员可以导出台账", severity="warning")
             return
         self.query_one("#stats-status", Static).update(f"正在导出 {self.month} {EXPORT_LABELS[fmt]} …")
@@ -262,18 +257,18 @@ class StatsScreen(Screen[None]):
     def _save_export(self, month: str, fmt: str) -> None:
         from teller_guard.reports.export import ExportError, export_month
 
-        out = self.tg.settings.data_dir / "exports" / f"teller_guard-{month}.{fmt}"
-        assert self.tg.staff is not None
+        out = self.ctx.settings.data_dir / "exports" / f"teller_guard-{month}.{fmt}"
+        assert self.ctx.staff is not None
         try:
             result = export_month(
-                self.tg.repo.engine,
+                self.ctx.repo.engine,
                 month,
                 fmt,  # type: ignore[arg-type]
                 out,
-                staff=self.tg.staff,
-                rules=self.tg.rules,
-                zone=self.tg.settings.zone,
-                now=self.tg.clock(),
+                staff=self.ctx.staff,
+                rules=self.ctx.rules,
+                zone=self.ctx.settings.zone,
+                now=self.ctx.clock(),
                 stats=self.stats if self.stats is not None and self.stats.month == month else None,
             )
         except (ExportError, OSError) as exc:
@@ -291,7 +286,7 @@ class StatsScreen(Screen[None]):
         self.notify(f"已导出 {EXPORT_LABELS[event.fmt]}：{event.path}")
 
 
-class DrillScreen(Screen[None]):
+class DrillScreen(AppScreen[None]):
     """The interventions behind one figure (newest first, first 500), read-only."""
 
     BINDING_GROUP_TITLE = "明细"
@@ -318,10 +313,6 @@ class DrillScreen(Screen[None]):
         self.rows: list[InterventionSummary] = []
         """The rows on screen."""
 
-    @property
-    def tg(self) -> TellerGuardApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(self.title_text, id="drill-title", classes="title")
@@ -341,7 +332,7 @@ class DrillScreen(Screen[None]):
     def _load_rows(self) -> None:
         from teller_guard.reports.stats import drill_count, drill_summaries
 
-        engine = self.tg.repo.engine
+        engine = self.ctx.repo.engine
         self.post_message(
             self.Loaded(drill_summaries(engine, self.filter, limit=self.LIMIT), drill_count(engine, self.filter))
         )
@@ -349,7 +340,7 @@ class DrillScreen(Screen[None]):
     def on_drill_screen_loaded(self, event: DrillScreen.Loaded) -> None:
         self.rows = event.rows
         table = self.query_one("#drill-table", DataTable)
-        zone = self.tg.settings.zone
+        zone = self.ctx.settings.zone
         for s in event.rows:
             table.add_row(
                 s.closed_at.astimezone(zone).strftime("%m-%d %H:%M"),

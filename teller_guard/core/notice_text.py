@@ -1,0 +1,18 @@
+"""The identity of the notice's fixed wording, recorded with every acknowledgement."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from teller_guard.core.rules import RuleSet
+
+
+def notice_text_hash(rules: RuleSet) -> str:
+    """SHA-256 of the notice's fixed text (everything in ``notice.toml`` but version and sources).
+
+    Recorded with every acknowledgement, so it is known exactly which words the customer saw.
+    """
+    fixed = rules.notice.model_dump(mode="json", exclude={"version", "sources"})
+    blob = json.dumps(fixed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
