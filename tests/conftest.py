@@ -2,7 +2,8 @@
 throwaway PostgreSQL cluster for the tests that are about PostgreSQL.
 
 An autouse fixture points ``TELLER_GUARD_DATA_DIR`` at a temporary folder, so no test ever
-touches the developer's own database or secret.
+touches the developer's own database or secret. The schema is migrated once per test session
+into a template file; each test gets its own copy (a real SQLite file, WAL, at head).
 """
 
 from __future__ import annotations
@@ -13,17 +14,51 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet, load_rules, shipped_rules_dir
+from teller_guard.storage.db import make_engine, migrate
 from teller_guard.storage.repository import Repository
+from tests.factories import FROZEN_NOW, frozen_clock
 
-FROZEN_NOW = datetime(2026, 11, 25, 2, 30, tzinfo=UTC)
-"""10:30 Beijing time on a weekday: the clock every UI test and snapshot sees."""
+DEBIAN_PACKAGE_OF = {
+    "pdftotext": "poppler-utils",
+    "pdftoppm": "poppler-utils",
+    "pdffonts": "poppler-utils",
+    "tmux": "tmux",
+    "chromium": "chromium",
+    "rsvg-convert": "librsvg2-bin",
+    "soffice": "libreoffice-calc-nogui",
+    "psql": "postgresql",
+    "faketime": "faketime",
+    "lp": "cups-client",
+}
+"""The Debian package ``.ci/run`` installs for each system tool a test calls."""
+
+
+def require_tool(name: str) -> str:
+    """The path of a system tool a test needs; fail (never skip) naming the package to install."""
+    path = shutil.which(name)
+    if path is None:
+        package = DEBIAN_PACKAGE_OF.get(name, name)
+        pytest.fail(f"{name} is not installed: .ci/run must install the Debian package {package!r}")
+    return path
+
+
+def require_debian_data(path: str, package: str) -> Path:
+    """A data file from a Debian package a test reads through a tool; fail naming the package."""
+    found = Path(path)
+    if not found.exists():
+        pytest.fail(f"{path} is missing: .ci/run must install the Debian package {package!r}")
+    return found
+
+
+POPPLER_CJK_DATA = "/usr/share/poppler/cidToUnicode/Adobe-GB1"
+"""What poppler needs to read a PDF whose Chinese font (STSong-Light) is not embedded."""
 
 
 @pytest.fixture(autouse=True)
@@ -52,14 +87,29 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path, db=f"sqlite:///{tmp_path / 'teller_guard.db'}")
 
 
-@pytest.fixture
-def repo(settings: Settings) -> Repository:
-    """A repository on a real SQLite file (WAL, migrated)."""
-    return Repository.open(settings.db_url, settings.zone)
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session (copied for each test)."""
+    path = tmp_path_factory.mktemp("template") / "teller_guard.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with engine.connect() as conn:  # fold the WAL into the file, so one file is the whole database
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
 
 
 @pytest.fixture
-def frozen_clock() -> datetime:
+def repo(settings: Settings, template_db: Path) -> Repository:
+    """A repository on a real SQLite file of its own (WAL, at head), on the frozen clock."""
+    target = settings.data_dir / "teller_guard.db"
+    shutil.copyfile(template_db, target)
+    return Repository(make_engine(settings.db_url), settings.zone, clock=frozen_clock)
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The frozen instant every test sees as now."""
     return FROZEN_NOW
 
 
@@ -137,3 +187,10 @@ def pg_url() -> Iterator[str]:
     finally:
         pg("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(data, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses the throwaway PostgreSQL is a ``postgres`` test, whether or not it says so."""
+    for item in items:
+        if "pg_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)

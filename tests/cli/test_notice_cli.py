@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.notice_cases import ID_NUMBER, POLICE
+from tests.conftest import POPPLER_CJK_DATA, require_debian_data, require_tool
+from tests.factories.notices import ID_NUMBER, POLICE
 
 
 def notice(
@@ -35,7 +36,7 @@ def test_happy_path_writes_a_preview_notice(tmp_path: Path) -> None:
     assert out.read_bytes()[:5] == b"%PDF-"
     serial = proc.stdout.split("serial ")[1].split()[0]
     assert serial.startswith("PREVIEW-BR0001-")
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run([require_tool("pdftotext"), str(out), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
     assert "样张" in flat  # a preview can never pass for a notice issued at the counter
     assert serial in flat
@@ -86,6 +87,7 @@ def test_a_missing_font_override_is_an_error_not_a_silent_fallback(tmp_path: Pat
 
 
 def test_standard_font_on_request(tmp_path: Path) -> None:
+    require_debian_data(POPPLER_CJK_DATA, "poppler-data")
     out = tmp_path / "std.pdf"
     proc = notice(
         tmp_path,
@@ -96,5 +98,5 @@ def test_standard_font_on_request(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "STSong-Light (not embedded)" in proc.stdout
-    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
+    fonts = subprocess.run([require_tool("pdffonts"), str(out)], capture_output=True, text=True, check=True).stdout
     assert "STSong-Light" in fonts

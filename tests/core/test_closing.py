@@ -9,7 +9,7 @@ from teller_guard.core.models import AssessmentInput
 from teller_guard.core.records import DecisionRecord
 from teller_guard.core.rules import RuleSet
 from teller_guard.core.scoring import assess
-from tests.conftest import FROZEN_NOW
+from tests.factories import FROZEN_NOW
 
 
 def test_safe_account_cannot_be_proceeded_even_with_a_supervisor(rules: RuleSet) -> None:

@@ -29,7 +29,7 @@ from teller_guard.core.models import AssessmentInput
 from teller_guard.core.rules import RuleSet
 from teller_guard.core.scoring import assess
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 FLOORS = {
     "heldout_cases.toml": (0.95, 0.05),
     "heldout_cases_2.toml": (0.95, 0.05),

@@ -8,7 +8,7 @@ from teller_guard.core.closing import closing_problems, needs_acknowledgement
 from teller_guard.core.models import Assessment
 from teller_guard.core.records import AcknowledgementRecord, DecisionRecord
 from teller_guard.core.rules import RuleSet
-from tests.conftest import FROZEN_NOW
+from tests.factories import FROZEN_NOW
 
 ACK = {"notice_serial": "BR0001-20261125-0001", "notice_version": "v", "notice_text_hash": "h", "at": FROZEN_NOW}
 

@@ -40,7 +40,7 @@ async def test_urls_follow_the_address_the_tablet_used() -> None:
 
 def test_template_is_shipped_inside_the_package() -> None:
     assert (TEMPLATES / "app_index.html").is_file()
-    assert Path(TEMPLATES).is_relative_to(Path(__file__).parents[1] / "teller_guard")
+    assert Path(TEMPLATES).is_relative_to(Path(__file__).parents[2] / "teller_guard")
 
 
 def test_child_command_runs_this_python_in_lobby_mode() -> None:

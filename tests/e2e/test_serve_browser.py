@@ -31,10 +31,11 @@ import pytest
 
 from teller_guard.config import Settings
 from teller_guard.storage.repository import Repository
+from tests.factories import frozen_clock
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -207,7 +208,7 @@ async def _lobby_flow_in_browser(chromium: str, url: str, settings: Settings) ->
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    repo = Repository.open(settings.db_url, settings.zone)
+    repo = Repository.open(settings.db_url, settings.zone, clock=frozen_clock)
     try:
         async with aiohttp.ClientSession() as http:
             tabs: list[dict[str, Any]] = []

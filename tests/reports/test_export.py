@@ -20,6 +20,7 @@ from teller_guard.cli import main
 from teller_guard.core.permissions import EXPORT_ROLES, can_export
 from teller_guard.core.records import Staff
 from teller_guard.core.rules import RuleSet
+from teller_guard.core.vocabulary import ACK_LABELS
 from teller_guard.reports import export as export_mod
 from teller_guard.reports.export import (
     DETAIL_HEADERS,
@@ -29,7 +30,8 @@ from teller_guard.reports.export import (
     verify_csv,
 )
 from teller_guard.storage.repository import Repository
-from tests.stats_fixture import (
+from tests.conftest import require_tool
+from tests.factories.stats import (
     SECRET_ACCOUNT,
     SECRET_CARD,
     SECRET_ID,
@@ -86,7 +88,7 @@ def test_csv_detail_rows_match_the_database(seeded: Repository, rules: RuleSet, 
     first = detail[0]
     assert first[col["时间（本地）"]] == "2026-11-01 01:30:00"  # local time, not UTC
     assert first[col["客户（脱敏）"]] == "张**" and first[col["年龄段"]] == "70-79岁"
-    assert first[col["结果"]] == "劝阻成功" and first[col["签署情况"]] == "拒绝签署"
+    assert first[col["结果"]] == "劝阻成功" and first[col["签署情况"]] == ACK_LABELS["refused"]
     assert first[col["风险信号"]] == "老年客户" and first[col["等级"]] == "极高"
     police = next(r for r in detail if r[col["结果"]] == "停止办理并报警")
     assert police[col["报警回执号"]] == "JJ2026111500012" and police[col["渠道"]] == "自助设备"
@@ -154,9 +156,13 @@ def test_pdf_states_the_same_totals_and_typical_cases(seeded: Repository, rules:
     csv_result = export(seeded, rules, "csv", tmp_path / "m.csv")
     result = export(seeded, rules, "pdf", tmp_path / "m.pdf")
     assert result.sha256 == csv_result.sha256
-    fonts = subprocess.run(["pdffonts", str(result.path)], check=True, capture_output=True, text=True).stdout
+    fonts = subprocess.run(
+        [require_tool("pdffonts"), str(result.path)], check=True, capture_output=True, text=True
+    ).stdout
     assert "yes" in fonts.splitlines()[-1]  # the CJK font is embedded
-    pdf_text = subprocess.run(["pdftotext", str(result.path), "-"], check=True, capture_output=True, text=True).stdout
+    pdf_text = subprocess.run(
+        [require_tool("pdftotext"), str(result.path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     flat = re.sub(r"\s+", "", pdf_text)
     for key, value in csv_result.meta.totals.items():
         assert key + value in flat, key
@@ -178,7 +184,7 @@ def test_no_identity_leaves_the_branch(seeded: Repository, rules: RuleSet, tmp_p
         )
     else:
         content = subprocess.run(
-            ["pdftotext", str(result.path), "-"], check=True, capture_output=True, text=True
+            [require_tool("pdftotext"), str(result.path), "-"], check=True, capture_output=True, text=True
         ).stdout
     flat = re.sub(r"\s+", "", content)
     for secret in SECRETS:
@@ -206,7 +212,7 @@ def test_only_export_roles_may_export(seeded: Repository, rules: RuleSet, tmp_pa
     )
     teller = Staff(staff_id="T001", name="柜员一", role="teller")
     with pytest.raises(ExportError):
-        export_month(seeded.engine, "2026-11", "csv", tmp_path / "x.csv", staff=teller, rules=rules, zone=ZONE)
+        export_month(seeded.engine, "2026-11", "csv", tmp_path / "x.csv", staff=teller, rules=rules, zone=ZONE, now=NOW)
     assert not (tmp_path / "x.csv").exists()
 
 

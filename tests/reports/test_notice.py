@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from teller_guard.core.notice_text import notice_text_hash
 from teller_guard.core.records import AcknowledgementRecord, InterventionRecord
 from teller_guard.core.rules import RuleSet
 from teller_guard.reports.notice import (
@@ -17,25 +18,27 @@ from teller_guard.reports.notice import (
     acknowledgement_lines,
     build_notice,
     find_cjk_font,
-    notice_text_hash,
     refusal_fact,
     standard_measure,
     wrap,
     write_notice_pdf,
 )
-from tests.conftest import FROZEN_NOW
-from tests.notice_cases import CUSTOMER, ID_NUMBER, LOW, PAYEE, PAYEE_ACCOUNT, POLICE, SERIAL, case
+from tests.conftest import POPPLER_CJK_DATA, require_debian_data, require_tool
+from tests.factories import FROZEN_NOW
+from tests.factories.notices import CUSTOMER, ID_NUMBER, LOW, PAYEE, PAYEE_ACCOUNT, POLICE, SERIAL, case
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 
 
 def pdftotext(path: Path) -> str:
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [require_tool("pdftotext"), "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    )
     return out.stdout
 
 
 def pdffonts(path: Path) -> list[list[str]]:
-    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([require_tool("pdffonts"), str(path)], check=True, capture_output=True, text=True).stdout
     return [line.split() for line in out.splitlines()[2:]]
 
 
@@ -167,7 +170,19 @@ def test_render_page_one_for_a_person_to_look_at(name: str, data: dict[str, obje
     png = ARTIFACTS / f"notice-{name}-1.png"
     png.unlink(missing_ok=True)
     subprocess.run(
-        ["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(png.with_suffix(""))],
+        [
+            require_tool("pdftoppm"),
+            "-r",
+            "80",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(png.with_suffix("")),
+        ],
         check=True,
     )
     assert png.stat().st_size > 20_000  # a real page with text, not a blank one
@@ -184,7 +199,18 @@ def test_police_and_low_notices_look_different(rules: RuleSet, tmp_path: Path) -
         ppm = tmp_path / f"{name}.ppm"
         # 20 dpi: the banner (about 55 mm from the top, 17 mm from the left) is pixel (14, 44)
         subprocess.run(
-            ["pdftoppm", "-r", "20", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(ppm.with_suffix(""))],
+            [
+                require_tool("pdftoppm"),
+                "-r",
+                "20",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf),
+                str(ppm.with_suffix("")),
+            ],
             check=True,
         )
         colours[name] = ppm_pixel(ppm, 14, 44)
@@ -197,6 +223,7 @@ def test_police_and_low_notices_look_different(rules: RuleSet, tmp_path: Path) -
 def test_standard_font_fallback_is_readable_but_not_embedded(
     tmp_path: Path, rules: RuleSet, police: InterventionRecord
 ) -> None:
+    require_debian_data(POPPLER_CJK_DATA, "poppler-data")
     doc = build_notice(rules, police, serial=SERIAL, issued_at=FROZEN_NOW)
     pdf = write_notice_pdf(doc, tmp_path / "std.pdf", font=NoticeFont(STANDARD_FONT, None))
     fonts = pdffonts(pdf)

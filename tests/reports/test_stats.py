@@ -28,7 +28,8 @@ from teller_guard.reports.stats import (
     shift_month,
 )
 from teller_guard.storage.repository import Repository
-from tests.stats_fixture import EXPECTED, TYPES, seed
+from tests.factories import frozen_clock
+from tests.factories.stats import EXPECTED, TYPES, seed
 
 
 @pytest.fixture
@@ -154,7 +155,7 @@ def test_sql_age_bands_equal_the_domain_rule(repo: Repository) -> None:
 
 
 def test_another_branch_time_zone(tmp_path: Path) -> None:
-    london = Repository.open(f"sqlite:///{tmp_path / 'ldn.db'}", ZoneInfo("Europe/London"))
+    london = Repository.open(f"sqlite:///{tmp_path / 'ldn.db'}", ZoneInfo("Europe/London"), clock=frozen_clock)
     seed(london)
     uids = set(drill(london.engine, DrillFilter(month="2026-11")))
     assert "a" * 32 not in uids  # 17:30 on 31 October in London

@@ -28,6 +28,7 @@ from teller_guard.core.scoring import assess
 from teller_guard.storage.demo import COLUMNS, DEMO_STAFF, DemoGenerator
 from teller_guard.storage.repository import Repository
 from teller_guard.storage.tables import InterventionRow
+from tests.factories import frozen_clock
 
 TZ = ZoneInfo("Asia/Shanghai")
 END = datetime(2026, 11, 25, tzinfo=TZ)
@@ -49,7 +50,7 @@ def _fill(repo: Repository, rules: RuleSet, n: int, seed: int = 11) -> int:
 def filled(tmp_path_factory: pytest.TempPathFactory, rules: RuleSet) -> Repository:
     """One real SQLite file with 5,000 demo interventions, shared by the read-only tests."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    repo = Repository.open(f"sqlite:///{path}", TZ)
+    repo = Repository.open(f"sqlite:///{path}", TZ, clock=frozen_clock)
     assert _fill(repo, rules, 5000) == 5000
     return repo
 
@@ -275,7 +276,7 @@ def test_cli_refuses_a_database_with_real_interventions(
     tmp_path: Path, rules: RuleSet, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "branch.db"
-    repo = Repository.open(f"sqlite:///{path}", TZ)
+    repo = Repository.open(f"sqlite:///{path}", TZ, clock=frozen_clock)
     case = CaseState(channel="counter", staff_id="T01", amount="500", customer_age=40)
     result = assess(rules, case.to_input(rules))
     repo.save_intervention(case.to_record(rules, result, decision=None, closed_at=datetime.now(UTC)))
@@ -289,7 +290,7 @@ def test_cli_refuses_a_database_with_real_staff(tmp_path: Path, capsys: pytest.C
     from teller_guard.core.records import Staff
 
     path = tmp_path / "new_branch.db"
-    Repository.open(f"sqlite:///{path}", TZ).upsert_staff(Staff(staff_id="T01", name="王五"))
+    Repository.open(f"sqlite:///{path}", TZ, clock=frozen_clock).upsert_staff(Staff(staff_id="T01", name="王五"))
     assert main(["demo-data", "--db", f"sqlite:///{path}", "--n", "10"]) == 2
     assert "real staff" in capsys.readouterr().err
     assert _count(path) == 0
@@ -322,7 +323,7 @@ def _schema(path: Path) -> list[tuple[str, str]]:
 
 def test_rebuilding_indexes_keeps_the_schema_and_the_references(tmp_path: Path, rules: RuleSet) -> None:
     path = tmp_path / "bulk.db"
-    repo = Repository.open(f"sqlite:///{path}", TZ)
+    repo = Repository.open(f"sqlite:///{path}", TZ, clock=frozen_clock)
     before = _schema(path)
     gen = _generator(rules)
     assert repo.bulk_insert_rows(COLUMNS, lambda first: gen.chunks(800, first, chunk=300), rebuild_indexes=True) == 800
@@ -335,7 +336,7 @@ def test_rebuilding_indexes_keeps_the_schema_and_the_references(tmp_path: Path, 
 
 def test_bulk_rows_that_point_elsewhere_are_refused_and_nothing_is_written(tmp_path: Path, rules: RuleSet) -> None:
     path = tmp_path / "bulk.db"
-    repo = Repository.open(f"sqlite:///{path}", TZ)
+    repo = Repository.open(f"sqlite:///{path}", TZ, clock=frozen_clock)
     chunk = next(_generator(rules).chunks(50, 1, chunk=50))
     stray = {**chunk, "answer": [*chunk["answer"], (999, "purpose", '"living"', "", "2026-01-05 02:00:00.000000")]}
     with pytest.raises(ValueError, match="answer row points outside"):
@@ -358,7 +359,7 @@ def test_demo_rows_on_postgresql_are_the_same_records(pg_url: str, rules: RuleSe
     with admin.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
-    pg = Repository.open(pg_url.rsplit("/", 1)[0] + f"/{name}", TZ)
+    pg = Repository.open(pg_url.rsplit("/", 1)[0] + f"/{name}", TZ, clock=frozen_clock)
     try:
         assert _fill(pg, rules, 400, seed=12) == 400
         assert _fill(repo, rules, 400, seed=12) == 400

@@ -25,6 +25,7 @@ from teller_guard.core.records import (
 )
 from teller_guard.storage.db import current_revision, make_engine, migrate
 from teller_guard.storage.repository import Repository
+from tests.factories import frozen_clock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 10, 31, 17, 30, tzinfo=UTC)  # 01:30 on 1 November in Beijing
@@ -107,7 +108,7 @@ def test_local_business_day_not_utc(repo: Repository) -> None:
 
 
 def test_a_different_branch_time_zone(settings: object, tmp_path: Path) -> None:
-    london = Repository.open(f"sqlite:///{tmp_path / 'ldn.db'}", ZoneInfo("Europe/London"))
+    london = Repository.open(f"sqlite:///{tmp_path / 'ldn.db'}", ZoneInfo("Europe/London"), clock=frozen_clock)
     london.save_intervention(record())
     assert [s.local_day for s in london.summaries()] == ["2026-10-31"]
 
@@ -219,8 +220,8 @@ def test_migrations_are_repeatable_and_keep_data(tmp_path: Path) -> None:
 
 def test_two_counters_share_one_file(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'shared.db'}"
-    a = Repository.open(url, SHANGHAI)
-    b = Repository.open(url, SHANGHAI)
+    a = Repository.open(url, SHANGHAI, clock=frozen_clock)
+    b = Repository.open(url, SHANGHAI, clock=frozen_clock)
     ra, rb = record(uid=new_uid()), record(T0 + timedelta(seconds=1), uid=new_uid())
     a.save_intervention(ra)
     b.save_intervention(rb)
@@ -238,7 +239,7 @@ def test_no_full_id_number_in_the_database_file(repo: Repository, tmp_path: Path
 
 @pytest.mark.postgres
 def test_postgresql_round_trip_and_append_only(pg_url: str) -> None:
-    repo = Repository.open(pg_url, SHANGHAI)
+    repo = Repository.open(pg_url, SHANGHAI, clock=frozen_clock)
     rec = record(uid=new_uid(), amount_fen=3_000_000_000_00)  # ¥3 billion: needs BIGINT
     repo.save_intervention(rec)
     assert repo.get(rec.uid) == rec

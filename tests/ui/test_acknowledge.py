@@ -10,28 +10,31 @@ from textual.widgets import Input, Label
 
 from teller_guard.config import Settings
 from teller_guard.core.models import Assessment
+from teller_guard.core.notice_text import notice_text_hash
 from teller_guard.core.records import AcknowledgementRecord, InterventionRecord, Staff
 from teller_guard.core.rules import RuleSet
-from teller_guard.reports.notice import notice_text_hash
+from teller_guard.storage.db import make_engine
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.app import TellerGuardApp
+from teller_guard.ui.context import AppContext
 from teller_guard.ui.screens.acknowledge import AcknowledgeScreen, serial_matches
-from tests.conftest import FROZEN_NOW
-from tests.notice_cases import CUSTOMER, LOW, POLICE, SERIAL, case
+from tests.factories import FROZEN_NOW, frozen_clock
+from tests.factories.notices import CUSTOMER, LOW, POLICE, SERIAL, case
 
 TELLER = Staff(staff_id="T001", name="柜员甲")
 CSS = Path(__file__).parents[2] / "teller_guard" / "ui" / "app.tcss"
 
 
 class Host(App[None]):
-    """A bare app with what the screen reads from the real one: rules and settings."""
+    """A bare app carrying what the screen reads from the real one (its context: rules, settings)."""
 
     CSS_PATH = CSS
 
     def __init__(self, rules: RuleSet, settings: Settings, screen: AcknowledgeScreen) -> None:
         super().__init__()
-        self.rules = rules
-        self.settings = settings
+        # The screen never touches the log: an engine on a file that is never opened will do.
+        repo = Repository(make_engine(settings.db_url), settings.zone, clock=frozen_clock)
+        self.context = AppContext(settings=settings, rules=rules, repo=repo, clock=frozen_clock, staff=TELLER)
         self.ack_screen = screen
         self.results: list[AcknowledgementRecord | None] = []
 

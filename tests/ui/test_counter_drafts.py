@@ -20,8 +20,9 @@ from teller_guard.core.rules import RuleSet
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.resume import ResumeModal
-from tests.conftest import FROZEN_NOW
-from tests.ui.counter_support import ELDERLY_ID, TELLER, make_counter_app
+from tests.conftest import require_tool
+from tests.factories import ELDERLY_ID, FROZEN_NOW, TELLER
+from tests.ui.helpers import make_counter_app
 
 
 def _seed_draft(repo: Repository, settings: Settings) -> CaseState:
@@ -129,7 +130,7 @@ SOCKET = f"tgc-test-{os.getpid()}"
 
 def _tmux(*args: str) -> str:
     return subprocess.run(
-        ["tmux", "-L", SOCKET, "-f", "/dev/null", *args], check=True, capture_output=True, text=True
+        [require_tool("tmux"), "-L", SOCKET, "-f", "/dev/null", *args], check=True, capture_output=True, text=True
     ).stdout
 
 
@@ -216,7 +217,9 @@ def test_killed_mid_case_the_draft_is_offered_back(tmp_path: Path) -> None:
         os.kill(pid, signal.SIGKILL)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            alive = subprocess.run(["tmux", "-L", SOCKET, "has-session", "-t", session], capture_output=True)
+            alive = subprocess.run(
+                [require_tool("tmux"), "-L", SOCKET, "has-session", "-t", session], capture_output=True
+            )
             if alive.returncode != 0:
                 break
             time.sleep(0.1)
@@ -232,7 +235,7 @@ def test_killed_mid_case_the_draft_is_offered_back(tmp_path: Path) -> None:
         assert "钱**" in resumed
         assert ELDERLY_ID not in resumed
     finally:
-        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
+        subprocess.run([require_tool("tmux"), "-L", SOCKET, "kill-server"], capture_output=True)
     # The killed process never had the full ID number written anywhere in the database.
     raw = b"".join(p.read_bytes() for p in data.glob("teller_guard.db*"))
     assert raw and ELDERLY_ID.encode() not in raw

@@ -16,8 +16,8 @@ from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.decision import DecisionModal
 from teller_guard.ui.widgets.risk_panel import RiskPanel
-from tests.conftest import FROZEN_NOW
-from tests.ui.counter_support import ELDERLY_ID, YOUNG_ID, answer_all, focus, make_counter_app
+from tests.factories import ELDERLY_ID, FROZEN_NOW, YOUNG_ID
+from tests.ui.helpers import answer_all, answer_all_by_keys, focus, make_counter_app
 
 LOW_RISK_FORM = [
     ("#amount", "3000"),
@@ -65,7 +65,7 @@ async def test_low_risk_transfer_by_keyboard_alone(settings: Settings, rules: Ru
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, CounterScreen)
-        await answer_all(pilot, LOW_RISK_FORM)
+        await answer_all_by_keys(pilot, LOW_RISK_FORM)
         await pilot.pause()
         # The ID number is replaced by its last four on screen the moment it is complete.
         assert screen.query_one("#id-number", Input).value == "**************1239"

@@ -9,40 +9,16 @@ from rich.console import Console
 from textual.widgets import Checkbox, DataTable, Input, Label, Static
 
 from teller_guard.config import Settings
-from teller_guard.core.case import CaseState
 from teller_guard.core.records import AnswerRecord, DecisionRecord, InterventionRecord
 from teller_guard.core.rules import RuleSet
-from teller_guard.core.scoring import assess
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.decision import DecisionModal
 from teller_guard.ui.screens.handoffs import HandoffsModal
 from teller_guard.ui.screens.history import HistoryScreen
 from teller_guard.ui.screens.record_view import RecordViewScreen
-from tests.conftest import FROZEN_NOW
-from tests.ui.counter_support import TELLER, make_counter_app
-
-
-def counter_record(rules: RuleSet, *, amount: str, answers: dict[str, bool | str], minutes_ago: int, **kw: object):  # type: ignore[no-untyped-def]
-    """A closed counter record as the screen would log it (engine-scored, decided)."""
-    state = CaseState(staff_id=TELLER.staff_id, amount=amount, answers=answers, **kw)  # type: ignore[arg-type]
-    a = assess(rules, state.to_input(rules))
-    when = FROZEN_NOW - timedelta(minutes=minutes_ago)
-    decision_id = {"low": "proceed", "medium": "proceed_warned", "high": "defer", "critical": "police"}[a.level]
-    d = rules.decisions[decision_id]
-    decision = DecisionRecord(
-        decision=d.id,
-        label=d.label,
-        group=d.group,
-        decided_by=TELLER.staff_id,
-        decided_at=when,
-        amount_protected_fen=int(float(amount) * 100) if d.records_amount_protected else 0,
-        police_ref="JJ-1" if d.records_police else None,
-        police_called_at=when if d.records_police else None,
-    )
-    return state.model_copy(update={"started_at": when - timedelta(minutes=2)}).to_record(
-        rules, a, decision=decision, closed_at=when
-    )
+from tests.factories import FROZEN_NOW, TELLER, counter_record
+from tests.ui.helpers import make_counter_app
 
 
 async def test_history_lists_today_and_opens_a_record_read_only(

@@ -8,7 +8,8 @@ from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.counter import CounterScreen
-from tests.ui.counter_support import ELDERLY_ID, focus, make_counter_app
+from tests.factories import ELDERLY_ID
+from tests.ui.helpers import focus, make_counter_app
 
 
 def _ticked(screen: CounterScreen) -> list[str]:
@@ -61,11 +62,11 @@ async def test_case_clock_starts_with_the_first_entry(settings: Settings, rules:
     """The wait before the next customer steps up is not counted as time spent on their case."""
     from datetime import timedelta
 
-    from tests.conftest import FROZEN_NOW
+    from tests.factories import FROZEN_NOW
 
     now = [FROZEN_NOW]
     app = make_counter_app(settings, rules, repo)
-    app.clock = lambda: now[0]
+    app.context.clock = lambda: now[0]
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, CounterScreen)

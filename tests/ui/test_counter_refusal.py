@@ -11,8 +11,8 @@ from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.decision import DecisionModal
-from tests.conftest import FROZEN_NOW
-from tests.ui.counter_support import ELDERLY_ID, answer_all, focus, make_counter_app
+from tests.factories import ELDERLY_ID, FROZEN_NOW
+from tests.ui.helpers import answer_all, focus, make_counter_app
 
 
 def refusal(screen: AcknowledgeScreen) -> AcknowledgementRecord:

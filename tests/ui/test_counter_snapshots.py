@@ -7,8 +7,8 @@ from textual.pilot import Pilot
 from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet
 from teller_guard.storage.repository import Repository
-from tests.ui.counter_support import ELDERLY_ID, make_counter_app
-from tests.ui.test_counter_history import counter_record
+from tests.factories import ELDERLY_ID, counter_record
+from tests.ui.helpers import make_counter_app
 
 SIZE = (120, 40)
 

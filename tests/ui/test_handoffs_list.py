@@ -8,9 +8,7 @@ from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.handoffs import HandoffsModal
-from tests.ui.counter_support import make_counter_app
-from tests.ui.lobby_support import settle
-from tests.ui.test_lobby_handoff import hand_off_a_case
+from tests.ui.helpers import hand_off_a_case, make_counter_app, settle
 
 
 async def test_handoff_list_names_the_machine(settings: Settings, rules: RuleSet, repo: Repository) -> None:

@@ -10,7 +10,7 @@ from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.lobby import LobbyScreen
 from teller_guard.ui.widgets.risk_panel import RiskPanel
 from teller_guard.ui.widgets.tap_toggle import TapToggle
-from tests.ui.lobby_support import lobby, make_lobby_app, settle, tab_to, tap
+from tests.ui.helpers import lobby, make_lobby_app, settle, tab_to, tap
 
 REMINDERS = ("remind_fraud", "remind_verify", "remind_confirm")
 

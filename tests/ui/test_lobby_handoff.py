@@ -2,43 +2,14 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
-
 from teller_guard.config import Settings
 from teller_guard.core.case import case_from_handoff
-from teller_guard.core.records import InterventionRecord
 from teller_guard.core.rules import RuleSet
 from teller_guard.core.scoring import assess
 from teller_guard.storage.repository import Repository
-from tests.conftest import FROZEN_NOW
-from tests.ui.lobby_support import lobby, make_lobby_app, settle, tap
-
-SAID = "网上认识的朋友让我转钱投资，说稳赚不赔"
-
-
-async def hand_off_a_case(settings: Settings, rules: RuleSet, repo: Repository) -> InterventionRecord:
-    """Run a lobby case to 「带至柜台」 the way a lobby manager does, and return the logged record."""
-    app = make_lobby_app(settings, rules, repo)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        screen = lobby(pilot)
-        await tap(pilot, "#machine-ATM02")
-        await tap(pilot, "#opt-business-transfer_other")
-        screen.query_one("#said-business", Input).value = SAID
-        screen.query_one("#amount", Input).value = "80000"
-        screen.query_one("#age", Input).value = "72"
-        await tap(pilot, "#look-look_phone")
-        await tap(pilot, "#look-look_notes")
-        for rid in ("remind_fraud", "remind_verify"):
-            await tap(pilot, f"#remind-{rid}")
-        await tap(pilot, "#outcome-to_counter")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert screen.last_saved is not None
-        uid = screen.last_saved.uid
-    rec = repo.get(uid)
-    assert rec is not None
-    return rec
+from tests.factories import FROZEN_NOW
+from tests.ui.helpers import HANDOFF_SAID as SAID
+from tests.ui.helpers import hand_off_a_case
 
 
 async def test_handoff_is_pending_with_everything_the_lobby_recorded(

@@ -8,7 +8,7 @@ from textual.widgets import Input
 from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet
 from teller_guard.storage.repository import Repository
-from tests.ui.lobby_support import lobby, make_lobby_app, settle, tap
+from tests.ui.helpers import lobby, make_lobby_app, settle, tap
 
 
 async def _fill_high_risk(pilot: Pilot[None]) -> None:

@@ -8,9 +8,8 @@ from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.counter import CounterScreen
-from tests.ui.counter_support import make_counter_app
-from tests.ui.lobby_support import settle
-from tests.ui.test_lobby_handoff import SAID, hand_off_a_case
+from tests.ui.helpers import HANDOFF_SAID as SAID
+from tests.ui.helpers import hand_off_a_case, make_counter_app, settle
 
 
 async def test_teller_opens_the_handoff_with_the_lobby_answers(

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from teller_guard.core.rules import RuleSet
 from teller_guard.ui.screens.record_view import render_record
-from tests.ui.test_counter_history import counter_record
+from tests.factories import counter_record
 
 LONG_SAID = "公安局的人打电话说我涉嫌洗钱案，要我把存款全部转到安全账户配合调查，不能告诉家里人"
 

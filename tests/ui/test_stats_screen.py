@@ -13,8 +13,8 @@ from teller_guard.reports.export import verify_csv
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.app import TellerGuardApp
 from teller_guard.ui.screens.stats import DrillScreen, StatsScreen
-from tests.conftest import FROZEN_NOW
-from tests.stats_fixture import seed
+from tests.factories import FROZEN_NOW
+from tests.factories.stats import seed
 
 OFFICER = Staff(staff_id="S001", name="王保卫", role="security")
 TELLER = Staff(staff_id="T001", name="柜员一", role="teller")
@@ -106,7 +106,9 @@ def test_stats_screen_snapshot(snap_compare, settings: Settings, rules: RuleSet,
     assert snap_compare(make_stats_app(settings, rules, repo), terminal_size=(140, 40), run_before=run_before)
 
 
-async def test_keys_reach_the_figures_when_the_screen_opens(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+async def test_keys_reach_the_figures_when_the_screen_opens(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
     """A security officer arrows down and presses Enter: that drills down, it never changes the month."""
     app = make_stats_app(settings, rules, repo)
     async with app.run_test(size=(140, 40)) as pilot:
