@@ -144,7 +144,9 @@ class StatsScreen(AppScreen[None]):
         self.stats = event.stats
         self._figures = event.stats.figures()
         table = self.query_one("#stats-figures", DataTable)
-        table.clear()
+        # Columns too: their widths then follow this month's figures, not the widest month seen.
+        table.clear(columns=True)
+        table.add_columns(*FIGURE_COLUMNS)
         section = ""
         for fig in self._figures:
             table.add_row(*fig.cells(first_in_section=fig.section != section), key=fig.key)
