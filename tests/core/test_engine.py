@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -232,22 +231,3 @@ def test_bad_answers_name_the_field(rules: RuleSet, answers: dict[str, object], 
 def test_unknown_observation_is_refused(rules: RuleSet) -> None:
     with pytest.raises(InputError, match="unknown observation"):
         assess(rules, inp(observations=frozenset({"sweating"})))
-
-
-def test_one_assessment_takes_well_under_a_millisecond(rules: RuleSet) -> None:
-    case = inp(
-        amount=Decimal(35000),
-        customer=CustomerFacts(age=72),
-        purpose="朋友说这个平台稳赚不赔，先转过去",
-        payee_relation="不清楚，是平台给的账号",
-        notes="对方一直在电话里指导我操作，说不要告诉家里人",
-        observations=frozenset({"on_phone", "hurried"}),
-    )
-    assess(rules, case)
-    n = 300
-    start = time.perf_counter()
-    for _ in range(n):
-        assess(rules, case)
-    per_call = (time.perf_counter() - start) / n
-    # Generous bound for a loaded 2-core CI box; bench/bench_engine.py measures it properly.
-    assert per_call < 0.002, f"{per_call * 1e6:.0f} µs per assessment"
