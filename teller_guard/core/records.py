@@ -237,6 +237,8 @@ class InterventionSummary(Frozen):
     decision_label: str | None = None
     decision_group: str | None = None
     amount_protected_fen: int = 0
+    handoff_from_uid: str | None = None
+    """The lobby case this counter case continues (one customer, counted once)."""
 
 
 class Draft(Frozen):

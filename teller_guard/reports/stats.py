@@ -1,17 +1,13 @@
-"""Branch statistics for a local business month, with 环比 / 同比 and drill-down.
+"""Branch statistics for a local business month, with 环比 / 同比, the trend and drill-down.
 
-Everything is counted by the ``local_month`` string written with each intervention (computed
-in the branch's time zone at write time), never by UTC timestamps, so 00:00–08:00 Beijing
-time on the 1st belongs to the month it happened in, on SQLite and PostgreSQL alike.
+Formatting only: the grouped rows come from :mod:`teller_guard.storage.queries`, which says
+which rows count (superseded corrections and lobby hand-offs continued at the counter are
+left out: one customer, one count) and how the figures are kept fast (covering indexes, the
+superseded rows subtracted, closed months cached).
 
-Which rows count: every intervention in the log (closed or abandoned) except one that a
-later correction replaces (a correction names the record it corrects in ``corrects_uid``;
-the correction counts in its own month instead).
-
-Speed: each breakdown is one ``GROUP BY`` over the three months compared (this month, the
-previous month, the same month last year) and reads only the covering index
-``ix_intervention_month_stats`` (migration 0002); the 12-month trend reads the narrow
-``ix_intervention_month_outcome``. No query touches the wide table rows.
+Everything is counted by the ``local_month`` written with each intervention (computed in the
+branch's time zone at write time), never by UTC timestamps, so 00:00–08:00 Beijing time on
+the 1st belongs to the month it happened in, on SQLite and PostgreSQL alike.
 
 Every figure carries a :class:`DrillFilter`; :func:`drill` lists the interventions behind it.
 """
@@ -20,59 +16,76 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, and_, case, func, literal, or_, select
-from sqlalchemy.sql import ColumnElement, Select
+from typing import TYPE_CHECKING, Any, Literal
 
 from teller_guard.core.records import InterventionSummary, age_band
-from teller_guard.core.vocabulary import (  # noqa: F401 (re-exported for the screens and exports)
-    ACK_LABELS,
-    CHANNEL_LABELS,
-    GROUP_LABELS,
-    LEVEL_LABELS,
-    NONE_LABELS,
-    ROLE_LABELS,
-    SEX_LABELS,
-    STATUS_LABELS,
+from teller_guard.storage.queries import (
+    AGE_BANDS,
+    AGE_OVER,
+    AGE_UNKNOWN,
+    NONE,
+    PROTECTING_GROUPS,
+    DrillFilter,
+    Reader,
+    month_rows,
+    staff_names,
+    trend_rows,
 )
-from teller_guard.storage.tables import DecisionRow, InterventionRow, StaffRow
+from teller_guard.storage.queries import drill_count as _drill_count
+from teller_guard.storage.queries import drill_summaries as _drill_summaries
+from teller_guard.storage.queries import drill_uids as _drill_uids
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+__all__ = ["NONE", "PROTECTING_GROUPS", "DrillFilter"]
 
 # ---------------------------------------------------------------- vocabulary
 
+CHANNEL_LABELS: dict[str, str] = {"counter": "柜面", "atm": "自助设备"}
+STATUS_LABELS: dict[str, str] = {"closed": "已办结", "abandoned": "中途放弃"}
+LEVEL_LABELS: dict[str, str] = {"low": "低", "medium": "中", "high": "高", "critical": "极高"}
 LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
+GROUP_LABELS: dict[str, str] = {
+    "dissuaded": "劝阻成功",
+    "police": "停止办理并报警",
+    "deferred": "暂缓办理",
+    "warned": "提示后办理",
+    "proceeded": "正常办理",
+    "handoff": "带至柜台",
+}
 GROUPS: tuple[str, ...] = tuple(GROUP_LABELS)
-PROTECTING_GROUPS: tuple[str, ...] = ("dissuaded", "police")
-"""Outcomes whose ``amount_protected_fen`` counts as 避免损失金额."""
+ACK_LABELS: dict[str, str] = {
+    "paper": "纸质签署",
+    "screen": "屏幕签署",
+    "refused": "拒绝签署",
+    "override": "未签（主管放行）",
+}
 ACK_METHODS: tuple[str, ...] = tuple(ACK_LABELS)
+ROLE_LABELS: dict[str, str] = {
+    "teller": "柜员",
+    "lobby": "大堂",
+    "guard": "安保",
+    "supervisor": "主管",
+    "security": "安全保卫",
+    "admin": "管理员",
+}
+SEX_LABELS: dict[str, str] = {"M": "男", "F": "女"}
 ELDERLY_AGE = 60
 """老年人 is 60 and over (《老年人权益保障法》)."""
-NONE = "-"
-"""Filter value meaning "no value" (no decision, no acknowledgement, no fraud type)."""
+NONE_LABELS: dict[str, str] = {
+    "decision_group": "未处置",
+    "ack_method": "无告知书",
+    "typology": "未识别类型",
+}
 
-# Same bands as :func:`teller_guard.core.records.age_band` (a test keeps them equal).
-AGE_BANDS: tuple[tuple[int, str], ...] = (
-    (18, "18岁以下"),
-    (30, "18-29岁"),
-    (40, "30-39岁"),
-    (50, "40-49岁"),
-    (60, "50-59岁"),
-    (70, "60-69岁"),
-    (80, "70-79岁"),
-)
-AGE_OVER = "80岁及以上"
-AGE_UNKNOWN = "未知"
 AGE_BAND_ORDER: tuple[str, ...] = (*(b for _, b in AGE_BANDS), AGE_OVER, AGE_UNKNOWN)
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
-I = InterventionRow.__table__.c  # type: ignore[attr-defined]  # noqa: E741  (Core columns, no ORM objects)
-
 
 # ---------------------------------------------------------------- months
 
@@ -99,86 +112,6 @@ def shift_month(month: str, delta: int) -> str:
 def previous_month_of(day: date) -> str:
     """The local month before the one ``day`` is in (the default report period)."""
     return shift_month(f"{day.year:04d}-{day.month:02d}", -1)
-
-
-# ---------------------------------------------------------------- drill-down filter
-
-
-class DrillFilter(BaseModel):
-    """Which interventions of a month a figure counts. ``None`` means "any"; :data:`NONE`
-    means "no value" for ``decision_group``, ``ack_method`` and ``typology``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    month: str
-    channel: str | None = None
-    status: str | None = None
-    level: str | None = None
-    decision_groups: tuple[str, ...] | None = None
-    """Any of these outcome groups (``NONE`` for no decision)."""
-    ack_methods: tuple[str, ...] | None = None
-    """Any of these acknowledgement methods (``NONE`` for no notice)."""
-    typology: str | None = None
-    staff_id: str | None = None
-    age_band: str | None = None
-    min_age: int | None = None
-    sex: str | None = None
-    protected_fen: int | None = None
-    """Exactly this amount protected (the "largest single amount" figure)."""
-
-    def where(self) -> list[ColumnElement[bool]]:
-        """The SQL conditions for this filter (besides "not replaced by a correction")."""
-        cond: list[ColumnElement[bool]] = [I.local_month == self.month]
-        for column, value in (
-            (I.channel, self.channel),
-            (I.status, self.status),
-            (I.level, self.level),
-            (I.staff_id, self.staff_id),
-            (I.customer_sex, self.sex),
-        ):
-            if value is not None:
-                cond.append(column == value)
-        for column, values in ((I.decision_group, self.decision_groups), (I.ack_method, self.ack_methods)):
-            if values is not None:
-                cond.append(_in_or_null(column, values))
-        if self.typology is not None:
-            cond.append(_in_or_null(I.primary_typology, (self.typology,)))
-        if self.age_band is not None:
-            cond.append(age_band_sql() == self.age_band)
-        if self.min_age is not None:
-            cond.append(I.customer_age >= self.min_age)
-        if self.protected_fen is not None:
-            cond.append(I.amount_protected_fen == self.protected_fen)
-        return cond
-
-
-def _in_or_null(column: Any, values: Iterable[str]) -> ColumnElement[bool]:
-    vals = [v for v in values if v != NONE]
-    parts: list[ColumnElement[bool]] = []
-    if vals:
-        parts.append(column.in_(vals))
-    if NONE in values:
-        parts.append(column.is_(None))
-    return or_(*parts) if parts else literal(False)
-
-
-def age_band_sql() -> ColumnElement[str]:
-    """SQL for :func:`teller_guard.core.records.age_band` (portable ``CASE``)."""
-    whens = [(I.customer_age.is_(None), literal(AGE_UNKNOWN))]
-    whens += [(I.customer_age < upper, literal(label)) for upper, label in AGE_BANDS]
-    return case(*whens, else_=literal(AGE_OVER))
-
-
-def _effective() -> ColumnElement[bool]:
-    """Not replaced by a later correction (driven from the small corrects_uid index)."""
-    corrected = InterventionRow.__table__.alias("corrected")  # type: ignore[attr-defined]
-    correction = InterventionRow.__table__.alias("correction")  # type: ignore[attr-defined]
-    replaced = (
-        select(corrected.c.id)
-        .select_from(correction.join(corrected, corrected.c.uid == correction.c.corrects_uid))
-        .where(correction.c.corrects_uid.is_not(None))
-    )
-    return I.id.not_in(replaced)
 
 
 # ---------------------------------------------------------------- one month's figures
@@ -327,32 +260,7 @@ def change(value: int | Decimal | None, base: int | Decimal | None) -> str:
     return f"{pct:+}%"
 
 
-# ---------------------------------------------------------------- queries
-
-
-def _months_where(months: Iterable[str]) -> list[ColumnElement[bool]]:
-    return [I.local_month.in_(sorted(set(months))), _effective()]
-
-
-def _sum(column: Any, name: str) -> Any:
-    return func.coalesce(func.sum(column), 0).label(name)
-
-
-def _agg() -> list[Any]:
-    return [func.count().label("n"), _sum(I.amount_fen, "amount"), _sum(I.amount_protected_fen, "protected")]
-
-
-def _grouped(conn: Any, months: Iterable[str], *cols: Any, aggs: list[Any] | None = None) -> list[Any]:
-    stmt: Select[Any] = (
-        select(I.local_month, *cols, *(aggs if aggs is not None else _agg()))
-        .where(*_months_where(months))
-        .group_by(I.local_month, *cols)
-    )
-    return list(conn.execute(stmt))
-
-
-def _cell(row: Any) -> Cell:
-    return Cell(int(row.n), int(row.amount), int(row.protected))
+# ---------------------------------------------------------------- building the figures
 
 
 def _median(hist: Mapping[int, int]) -> Decimal | None:
@@ -375,8 +283,75 @@ def _median(hist: Mapping[int, int]) -> Decimal | None:
     return (Decimal(got[0]) + Decimal(got[1])) / 2
 
 
+def figures_of(rows: Any) -> MonthFigures:
+    """One month's :class:`MonthFigures` from its grouped rows (:class:`storage.queries.MonthRows`)."""
+    total = Cell()
+    by: dict[str, dict[Any, Cell]] = defaultdict(lambda: defaultdict(Cell))
+    protected = Cell()
+    largest = 0
+    for channel, status, level, group, ack, n, amount, prot, big in rows.core:
+        cell = Cell(n, amount, prot)
+        total += cell
+        by["channel"][channel] += cell
+        by["status"][status] += cell
+        by["level"][level] += cell
+        by["group"][group or NONE] += cell
+        by["ack"][ack or NONE] += cell
+        if group in PROTECTING_GROUPS:
+            protected += cell
+            largest = max(largest, big)
+    outcomes: dict[tuple[str, str], int] = defaultdict(int)
+    for typ, group, n, prot in rows.typology:
+        by["typology"][typ or NONE] += Cell(n, 0, prot)
+        outcomes[(typ or NONE, group or NONE)] += n
+    staff_d: dict[tuple[str, str], Cell] = defaultdict(Cell)
+    for sid, role, group, n, prot in rows.staff:
+        by["staff"][(sid, role)] += Cell(n, 0, prot)
+        if group in PROTECTING_GROUPS:
+            staff_d[(sid, role)] += Cell(n, 0, prot)
+    ages: dict[str, int] = defaultdict(int)
+    elderly = female = 0
+    for age, sex, n in rows.customer:
+        ages[age_band(age)] += n
+        if age is not None and age >= ELDERLY_AGE:
+            elderly += n
+        if sex == "F":
+            female += n
+    durations: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    every: dict[int, int] = defaultdict(int)
+    for channel, seconds, n in rows.duration:
+        durations[channel][int(seconds)] += n
+        every[int(seconds)] += n
+    return MonthFigures(
+        month=rows.month,
+        total=total,
+        by_channel=dict(by["channel"]),
+        by_status=dict(by["status"]),
+        by_level=dict(by["level"]),
+        by_group=dict(by["group"]),
+        by_ack=dict(by["ack"]),
+        protected=protected,
+        largest_protected_fen=largest,
+        by_typology=dict(by["typology"]),
+        outcomes_by_typology=dict(outcomes),
+        by_staff=dict(by["staff"]),
+        staff_dissuaded=dict(staff_d),
+        by_age_band=dict(ages),
+        elderly=elderly,
+        female=female,
+        median_seconds=_median(every),
+        median_seconds_by_channel={ch: _median(h) for ch, h in durations.items()},
+    )
+
+
+def _reader(source: Engine | Reader) -> tuple[Reader, bool]:
+    if isinstance(source, Reader):
+        return source, False
+    return Reader.of_engine(source), True
+
+
 def month_stats(
-    engine: Engine,
+    source: Engine | Reader,
     month: str,
     *,
     typology_labels: Mapping[str, str] | None = None,
@@ -385,7 +360,7 @@ def month_stats(
     """Compute the statistics of ``month`` with 环比 / 同比 and the trend.
 
     Args:
-        engine: the intervention log (SQLite or PostgreSQL).
+        source: the intervention log (an SQLAlchemy engine or a :class:`Reader`).
         month: the local business month, ``YYYY-MM``.
         typology_labels: fraud-type id → Chinese label (the rules' typologies); ids missing
             here are labelled from the stored records.
@@ -396,148 +371,31 @@ def month_stats(
     """
     parse_month(month)
     prev, last_year = shift_month(month, -1), shift_month(month, -12)
-    months = (month, prev, last_year)
-    acc: dict[str, dict[str, Any]] = {m: defaultdict(lambda: defaultdict(Cell)) for m in months}
-    scalars: dict[str, dict[str, Any]] = {m: {"largest": 0, "elderly": 0, "female": 0} for m in months}
-    outcomes: dict[str, dict[tuple[str, str], int]] = {m: defaultdict(int) for m in months}
-    ages: dict[str, dict[str, int]] = {m: defaultdict(int) for m in months}
-    durations: dict[str, dict[str, dict[int, int]]] = {m: defaultdict(lambda: defaultdict(int)) for m in months}
-
-    with engine.connect() as conn:
-        # 1. channel × status × level × outcome × acknowledgement: the core counts and amounts.
-        for r in _grouped(
-            conn,
-            months,
-            I.channel,
-            I.status,
-            I.level,
-            I.decision_group,
-            I.ack_method,
-            aggs=[*_agg(), func.max(I.amount_protected_fen).label("largest")],
-        ):
-            a, cell = acc[r.local_month], _cell(r)
-            group, ack = r.decision_group or NONE, r.ack_method or NONE
-            a["total"][""] += cell
-            a["channel"][r.channel] += cell
-            a["status"][r.status] += cell
-            a["level"][r.level] += cell
-            a["group"][group] += cell
-            a["ack"][ack] += cell
-            if group in PROTECTING_GROUPS:
-                a["protected"][""] += cell
-                s = scalars[r.local_month]
-                s["largest"] = max(s["largest"], int(r.largest or 0))
-        # 2. fraud type × outcome.
-        for r in _grouped(
-            conn,
-            months,
-            I.primary_typology,
-            I.decision_group,
-            aggs=[func.count().label("n"), literal(0).label("amount"), _sum(I.amount_protected_fen, "protected")],
-        ):
-            typ, group = r.primary_typology or NONE, r.decision_group or NONE
-            acc[r.local_month]["typology"][typ] += _cell(r)
-            outcomes[r.local_month][(typ, group)] += int(r.n)
-        # 3. staff × outcome.
-        for r in _grouped(
-            conn,
-            months,
-            I.staff_id,
-            I.staff_role,
-            I.decision_group,
-            aggs=[func.count().label("n"), literal(0).label("amount"), _sum(I.amount_protected_fen, "protected")],
-        ):
-            key = f"{r.staff_id}\x00{r.staff_role}"
-            acc[r.local_month]["staff"][key] += _cell(r)
-            if r.decision_group in PROTECTING_GROUPS:
-                acc[r.local_month]["staff_dissuaded"][key] += _cell(r)
-        # 4. customer profile: by exact age (index order), banded here by the same rule as SQL.
-        for r in _grouped(conn, months, I.customer_age, I.customer_sex, aggs=[func.count().label("n")]):
-            n, age = int(r.n), r.customer_age
-            ages[r.local_month][age_band(age)] += n
-            if age is not None and age >= ELDERLY_AGE:
-                scalars[r.local_month]["elderly"] += n
-            if r.customer_sex == "F":
-                scalars[r.local_month]["female"] += n
-        # 5. time per check: a histogram of whole seconds gives an exact median on any back end.
-        for r in _grouped(conn, months, I.channel, I.duration_seconds, aggs=[func.count().label("n")]):
-            durations[r.local_month][r.channel][int(r.duration_seconds)] += int(r.n)
-        # 6. the trend: grouped in the order of the outcome index (no sort), summed here.
-        first = shift_month(month, -(trend_months - 1))
-        trend_rows = conn.execute(
-            select(
-                I.local_month,
-                I.channel,
-                I.status,
-                I.level,
-                I.decision_group,
-                func.count().label("n"),
-                _sum(I.amount_protected_fen, "protected"),
-            )
-            .where(I.local_month >= first, I.local_month <= month, _effective())
-            .group_by(I.local_month, I.channel, I.status, I.level, I.decision_group)
-        ).all()
-        # 7. names: staff and any fraud type the caller did not label.
-        staff_names = {r.staff_id: r.name for r in conn.execute(select(StaffRow.staff_id, StaffRow.name))}  # type: ignore[call-overload]
-        labels = dict(typology_labels or {})
-        for m in months:
-            for typ in acc[m]["typology"]:
-                if typ != NONE and typ not in labels:
-                    stored = conn.execute(
-                        select(I.typology_labels).where(I.local_month == m, I.primary_typology == typ).limit(1)
-                    ).scalar()
-                    labels[typ] = (stored or typ).split("；")[0]
-
-    def figures_of(m: str) -> MonthFigures:
-        a = acc[m]
-        staff = {tuple(k.split("\x00")): v for k, v in a["staff"].items()}
-        staff_d = {tuple(k.split("\x00")): v for k, v in a["staff_dissuaded"].items()}
-        all_durations: dict[int, int] = defaultdict(int)
-        for hist in durations[m].values():
-            for sec, n in hist.items():
-                all_durations[sec] += n
-        return MonthFigures(
-            month=m,
-            total=a["total"][""],
-            by_channel=dict(a["channel"]),
-            by_status=dict(a["status"]),
-            by_level=dict(a["level"]),
-            by_group=dict(a["group"]),
-            by_ack=dict(a["ack"]),
-            protected=a["protected"][""],
-            largest_protected_fen=scalars[m]["largest"],
-            by_typology=dict(a["typology"]),
-            outcomes_by_typology=dict(outcomes[m]),
-            by_staff=staff,  # type: ignore[arg-type]
-            staff_dissuaded=staff_d,  # type: ignore[arg-type]
-            by_age_band=dict(ages[m]),
-            elderly=scalars[m]["elderly"],
-            female=scalars[m]["female"],
-            median_seconds=_median(all_durations),
-            median_seconds_by_channel={ch: _median(h) for ch, h in durations[m].items()},
+    reader, own = _reader(source)
+    try:
+        rows = month_rows(reader, (month, prev, last_year))
+        trend_keys = [shift_month(month, k - trend_months + 1) for k in range(trend_months)]
+        trend = tuple(
+            TrendPoint(t.month, t.interventions, t.protected_fen, t.dissuaded) for t in trend_rows(reader, trend_keys)
         )
-
-    per_month: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for r in trend_rows:
-        p = per_month[r.local_month]
-        p[0] += int(r.n)
-        if r.decision_group in PROTECTING_GROUPS:
-            p[1] += int(r.protected)
-            p[2] += int(r.n)
-    trend = tuple(
-        TrendPoint(m, *per_month[m]) if m in per_month else TrendPoint(m, 0, 0, 0)
-        for m in (shift_month(month, k - trend_months + 1) for k in range(trend_months))
-    )
+        names = staff_names(reader)
+    finally:
+        if own:
+            reader.close()
+    labels: dict[str, str] = {}
+    for m in (last_year, prev, month):
+        labels |= rows[m].labels
+    labels |= dict(typology_labels or {})
     return MonthStats(
         month=month,
         previous_month=prev,
         last_year_month=last_year,
-        current=figures_of(month),
-        previous=figures_of(prev),
-        last_year=figures_of(last_year),
+        current=figures_of(rows[month]),
+        previous=figures_of(rows[prev]),
+        last_year=figures_of(rows[last_year]),
         trend=trend,
         typology_labels=labels,
-        staff_names=staff_names,
+        staff_names=names,
     )
 
 
@@ -701,52 +559,31 @@ def format_value(kind: Kind, value: int | Decimal | None) -> str:
 # ---------------------------------------------------------------- drill-down
 
 
-def _drill_stmt(flt: DrillFilter) -> Select[Any]:
-    return select(I.uid).where(*flt.where(), _effective()).order_by(I.closed_at.desc(), I.id.desc())
-
-
-def drill(engine: Engine, flt: DrillFilter, *, limit: int | None = None) -> list[str]:
+def drill(source: Engine | Reader, flt: DrillFilter, *, limit: int | None = None) -> list[str]:
     """The uids of the interventions behind a figure, newest first."""
-    stmt = _drill_stmt(flt)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    with engine.connect() as conn:
-        return [r.uid for r in conn.execute(stmt)]
+    reader, own = _reader(source)
+    try:
+        return _drill_uids(reader, flt, limit=limit)
+    finally:
+        if own:
+            reader.close()
 
 
-def drill_count(engine: Engine, flt: DrillFilter) -> int:
+def drill_count(source: Engine | Reader, flt: DrillFilter) -> int:
     """How many interventions a filter selects (equals the figure it came from)."""
-    with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).where(*flt.where(), _effective())).scalar_one())
+    reader, own = _reader(source)
+    try:
+        return _drill_count(reader, flt)
+    finally:
+        if own:
+            reader.close()
 
 
-def drill_summaries(engine: Engine, flt: DrillFilter, *, limit: int = 500) -> list[InterventionSummary]:
-    """The first ``limit`` interventions behind a figure as list lines, newest first."""
-    D = DecisionRow.__table__.c  # type: ignore[attr-defined]  # noqa: N806
-    stmt = (
-        select(
-            I.uid,
-            I.closed_at,
-            I.local_day,
-            I.channel,
-            I.status,
-            I.staff_id,
-            I.machine_id,
-            I.customer_name_masked,
-            I.customer_age,
-            I.amount_fen,
-            I.score,
-            I.level,
-            I.typology_labels,
-            D.decision,
-            D.label.label("decision_label"),
-            I.decision_group,
-            I.amount_protected_fen,
-        )
-        .select_from(InterventionRow.__table__.outerjoin(DecisionRow.__table__, and_(D.intervention_id == I.id)))  # type: ignore[attr-defined]
-        .where(*flt.where(), _effective())
-        .order_by(I.closed_at.desc(), I.id.desc())
-        .limit(limit)
-    )
-    with engine.connect() as conn:
-        return [InterventionSummary(**r._asdict()) for r in conn.execute(stmt)]
+def drill_summaries(source: Engine | Reader, flt: DrillFilter, **kw: Any) -> list[InterventionSummary]:
+    """The interventions behind a figure as list lines (see :func:`storage.queries.drill_summaries`)."""
+    reader, own = _reader(source)
+    try:
+        return _drill_summaries(reader, flt, **kw)
+    finally:
+        if own:
+            reader.close()

@@ -545,6 +545,7 @@ class Repository:
             decision_label=d.label if d else None,
             decision_group=d.decision_group if d else None,
             amount_protected_fen=d.amount_protected_fen if d else 0,
+            handoff_from_uid=r.handoff_from_uid,
         )
 
     def pending_handoffs(self) -> list[InterventionSummary]:

@@ -180,3 +180,14 @@ class AuditEventRow(SQLModel, table=True):
     client: str | None = Field(default=None, max_length=64)
     subject: str | None = Field(default=None, max_length=64)
     detail_json: str = "{}"
+
+
+class StatsCacheRow(SQLModel, table=True):
+    """Derived month figures (``storage/queries.py``): valid at ``watermark``, the log's highest id
+    when they were read; rewritten freely, never evidence."""
+
+    __tablename__ = "stats_cache"
+
+    key: str = Field(primary_key=True, max_length=64)
+    watermark: int = Field(sa_type=BigInteger)
+    payload: str

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 import subprocess
 from datetime import UTC, datetime
@@ -68,12 +69,12 @@ def export(repo: Repository, rules: RuleSet, fmt: str, out: Path, **kw: object) 
 
 
 def read_csv(path: Path) -> tuple[list[list[str]], dict[str, str]]:
+    """The CSV's rows (data only) and the facts its manifest states, as people read them."""
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    blank = rows.index([])
-    facts = {r[0].removeprefix("# "): r[1] for r in rows[blank + 1 :]}
-    return rows[:blank], facts
+    manifest = json.loads(path.with_name(path.stem + ".manifest.json").read_text(encoding="utf-8"))
+    return rows, {**manifest["facts_text"], **manifest["totals_text"]}
 
 
 def test_csv_detail_rows_match_the_database(seeded: Repository, rules: RuleSet, tmp_path: Path) -> None:
@@ -82,6 +83,7 @@ def test_csv_detail_rows_match_the_database(seeded: Repository, rules: RuleSet, 
     assert tuple(rows[0]) == DETAIL_HEADERS
     detail = rows[1:]
     assert len(detail) == result.rows == 6 == int(facts["明细行数"])
+    assert all(len(r) == len(DETAIL_HEADERS) for r in rows)  # data only: no fact lines after the rows
     col = {h: i for i, h in enumerate(DETAIL_HEADERS)}
     assert sum(Decimal(r[col["金额（元）"]]) for r in detail) == Decimal("194000.00")
     assert sum(Decimal(r[col["避免损失金额（元）"]]) for r in detail) == Decimal("139000.00")
@@ -108,7 +110,7 @@ def test_checksum_is_over_the_canonical_csv_detail_rows(seeded: Repository, rule
     assert verify_csv(result.path)[0]
     # The documented shell recipe gives the same digest.
     shell = subprocess.run(
-        f"tail -c +4 '{result.path}' | sed '/^\\r$/,$d' | sha256sum",
+        f"tail -c +4 '{result.path}' | sha256sum",
         shell=True,
         check=True,
         capture_output=True,
@@ -116,9 +118,18 @@ def test_checksum_is_over_the_canonical_csv_detail_rows(seeded: Repository, rule
     ).stdout.split()[0]
     assert shell == result.sha256
     # A changed amount is caught.
-    tampered = tmp_path / "t.csv"
-    tampered.write_bytes(result.path.read_bytes().replace(b"88000.00", b"8800.00", 1))
-    assert not verify_csv(tampered)[0]
+    # sha256sum -c checks the CSV and its manifest as files.
+    check = subprocess.run(["sha256sum", "-c", "m.sha256"], cwd=tmp_path, capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout.count(": OK") == 2, check.stdout
+    manifest = json.loads((tmp_path / "m.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["checksum"]["sha256"] == result.sha256 and manifest["rows"] == 6
+    assert manifest["chain_head"] is None and manifest["exported_by"]["staff_id"] == "S001"
+    assert manifest["totals"]["protected_fen"] == 13_900_000
+    # A changed amount is caught by both.
+    result.path.write_bytes(result.path.read_bytes().replace(b"88000.00", b"8800.00", 1))
+    assert not verify_csv(result.path)[0]
+    check = subprocess.run(["sha256sum", "-c", "m.sha256"], cwd=tmp_path, capture_output=True, text=True)
+    assert check.returncode != 0 and "m.csv: FAILED" in check.stdout
 
 
 def test_xlsx_reads_back_with_the_same_rows_totals_and_checksum(
@@ -128,28 +139,45 @@ def test_xlsx_reads_back_with_the_same_rows_totals_and_checksum(
     result = export(seeded, rules, "xlsx", tmp_path / "m.xlsx")
     assert result.sha256 == csv_result.sha256
     wb = openpyxl.load_workbook(result.path, read_only=False)
-    assert wb.sheetnames == ["汇总", "明细"]
+    assert wb.sheetnames == ["汇总", "趋势", "涉诈类型", "明细"]
     detail = wb["明细"]
     values = list(detail.iter_rows(values_only=True))
     assert tuple(values[0]) == DETAIL_HEADERS and len(values) == 7
     assert detail.freeze_panes == "A2"
-    assert detail.auto_filter.ref == "A1:W7"
+    assert detail.auto_filter.ref == "A1:X7"
     col = DETAIL_HEADERS.index("金额（元）")
     assert all(isinstance(r[col], int | float) for r in values[1:])  # numbers, not text
     assert detail.cell(row=2, column=col + 1).number_format == "#,##0.00"
     assert sum(Decimal(str(r[col])) for r in values[1:]) == Decimal("194000.00")
+    when = DETAIL_HEADERS.index("时间（本地）")
+    assert values[1][when] == datetime(2026, 11, 1, 1, 30)  # a real date, local time
+    assert detail.cell(row=2, column=when + 1).number_format == "yyyy-mm-dd hh:mm:ss"
     csv_rows, _ = read_csv(csv_result.path)
     for x_row, c_row in zip(values[1:], csv_rows[1:], strict=True):
         for k, (x, c) in enumerate(zip(x_row, c_row, strict=True)):
             if k in export_mod.MONEY_COLUMNS:
                 assert Decimal(str(x)).quantize(Decimal("0.01")) == Decimal(c), DETAIL_HEADERS[k]
+            elif k == when:
+                assert x.isoformat(" ") == c
+            elif k in export_mod.INT_COLUMNS:
+                assert x == int(c)
             else:
                 assert str(x if x is not None else "") == c, DETAIL_HEADERS[k]
-    summary = {r[0]: r[1] for r in wb["汇总"].iter_rows(values_only=True) if r and r[0]}
-    assert summary["校验值"] == result.sha256 and summary["明细行数"] == "6"
-    assert summary["避免损失金额"] == "¥139,000.00" and summary["报告期"] == "2026-11"
-    figures = {r[1]: r[2] for r in wb["汇总"].iter_rows(values_only=True) if r and r[0] == "避免损失"}
-    assert figures["避免损失金额"] == 139000.0 and figures["劝阻及报警笔数"] == 3
+    summary = wb["汇总"]
+    lines = [r[0] for r in summary.iter_rows(values_only=True) if r and r[0]]
+    assert f"校验值：{result.sha256}" in lines and "明细行数：6" in lines and "报告期：2026-11" in lines
+    rows = {r[1]: r for r in summary.iter_rows(values_only=True) if r and r[1]}
+    assert rows["避免损失金额（元）"][2:4] == (139000.0, 20000.0)  # numbers
+    assert rows["核查笔数"][2:] == (6, 2, 2.0, 1, 5.0)  # type: ignore[comparison-overlap]  # 环比 +200% and 同比 +500% as ratios
+    pct = next(
+        c for c in summary[next(r for r in range(1, 60) if summary.cell(r, 2).value == "核查笔数")] if c.column == 5
+    )
+    assert pct.number_format.startswith("+0.0%")
+    trend = list(wb["趋势"].iter_rows(values_only=True))
+    assert trend[0] == ("月份", "核查笔数", "劝阻及报警笔数", "避免损失金额（元）") and len(trend) == 13
+    assert trend[-1] == ("2026-11", 6, 3, 139000.0)
+    # Native charts: two on the trend sheet, one on the fraud types.
+    assert len(wb["趋势"]._charts) == 2 and len(wb["涉诈类型"]._charts) == 1
 
 
 def test_pdf_states_the_same_totals_and_typical_cases(seeded: Repository, rules: RuleSet, tmp_path: Path) -> None:
@@ -164,12 +192,35 @@ def test_pdf_states_the_same_totals_and_typical_cases(seeded: Repository, rules:
         [require_tool("pdftotext"), str(result.path), "-"], check=True, capture_output=True, text=True
     ).stdout
     flat = re.sub(r"\s+", "", pdf_text)
-    for key, value in csv_result.meta.totals.items():
-        assert key + value in flat, key
+    for key, value in csv_result.facts.totals.as_text().items():
+        assert key in flat and value in flat, key
     assert result.sha256 in flat and "明细行数6" in flat
     assert "典型案例" in flat and "案例一" in flat and "案例三" in flat and "案例四" not in flat
     # The highest level first: the critical dissuasion (A) opens the cases.
     assert flat.index("极高（90分）") < flat.index("高（60分）")
+    assert_inside_margins_and_cjk_breaks(result.path)
+
+
+def assert_inside_margins_and_cjk_breaks(path: Path, margin_mm: float = 16.0) -> None:
+    """Every word lies inside the page margins, and no line starts with closing punctuation or
+    ends with opening punctuation (CJK line-breaking rules)."""
+    bbox = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    page_w = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))  # type: ignore[union-attr]
+    margin = margin_mm * 72 / 25.4
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', bbox)
+    assert words
+    for x_min, y_min, x_max, y_max, word in words:
+        # Typst sets CJK punctuation at a line's ends without its blank half: the advance box
+        # reaches up to half an em into the margin, the ink does not.
+        em = float(y_max) - float(y_min)
+        left = em * 0.55 if word[0] in "“（「《‘" else 1
+        right = em * 0.55 if word[-1] in "。，、；：”）」》’" else 1
+        assert float(x_min) >= margin - left and float(x_max) <= page_w - margin + right, (x_min, x_max, word)
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    for line in (ln.strip() for ln in text.splitlines()):
+        if line:
+            assert line[0] not in "。，、）」；：！？", line
+            assert line[-1] not in "（「“", line
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
@@ -245,7 +296,7 @@ def test_an_interrupted_export_leaves_no_file(
 ) -> None:
     target = tmp_path / "m.xlsx"
     target.write_bytes(b"the previous, complete export")
-    real = export_mod.iter_detail_rows
+    real = export_mod.ledger_rows
 
     def failing(*args: object, **kw: object):  # type: ignore[no-untyped-def]
         for n, row in enumerate(real(*args, **kw)):  # type: ignore[arg-type]
@@ -253,12 +304,12 @@ def test_an_interrupted_export_leaves_no_file(
                 raise OSError("disk full")
             yield row
 
-    monkeypatch.setattr(export_mod, "iter_detail_rows", failing)
+    monkeypatch.setattr(export_mod, "ledger_rows", failing)
     for fmt, name in (("xlsx", "m.xlsx"), ("csv", "new.csv")):
         with pytest.raises(OSError, match="disk full"):
             export(seeded, rules, fmt, tmp_path / name)
     assert target.read_bytes() == b"the previous, complete export"
-    assert not (tmp_path / "new.csv").exists()
+    assert not (tmp_path / "new.csv").exists() and not (tmp_path / "new.manifest.json").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
 
 
