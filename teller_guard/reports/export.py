@@ -40,7 +40,6 @@ from teller_guard.reports.ledger import (
     TIME_COLUMN,
     ExportFacts,
     Hasher,
-    LedgerLine,
     Totals,
     format_rows,
     scrub,
@@ -153,7 +152,7 @@ def export_month(
         total = ledger_count(reader, month)
         totals = Totals()
 
-        def lines() -> Iterator[LedgerLine]:
+        def lines() -> Iterator[list[str]]:
             signal_labels = {k: s.label for k, s in rules.signals.items()}
             n = 0
             for n, line in enumerate(  # noqa: B007  (n is the count after the loop)
@@ -213,7 +212,7 @@ def export_month(
 # ---------------------------------------------------------------- CSV
 
 
-def _write_csv(out: Path, lines: Iterator[LedgerLine], facts_of: Callable[[int, str], ExportFacts]) -> ExportResult:
+def _write_csv(out: Path, lines: Iterator[list[str]], facts_of: Callable[[int, str], ExportFacts]) -> ExportResult:
     from teller_guard.reports.manifest import manifest_path, sha256_path, write_companions
 
     with atomic_path(out) as tmp:
@@ -252,7 +251,7 @@ def _number(value: int | Decimal | None, kind: str) -> float | int | None:
 
 
 def _write_xlsx(
-    path: Path, lines: Iterator[LedgerLine], stats: MonthStats, facts_of: Callable[[int, str], ExportFacts]
+    path: Path, lines: Iterator[list[str]], stats: MonthStats, facts_of: Callable[[int, str], ExportFacts]
 ) -> ExportFacts:
     from rustpy_xlsxwriter import Format as XFormat
     from rustpy_xlsxwriter import write_worksheets
@@ -261,15 +260,15 @@ def _write_xlsx(
     # are formatted (and checksummed) once and kept: a month is ~100,000 rows, ~100 MB at most.
     h = Hasher()
     h.row(DETAIL_HEADERS)
-    kept: list[LedgerLine] = []
+    kept: list[list[str]] = []
     h.many(_keep(lines, kept))
     facts = facts_of(h.rows, h.hexdigest())
 
     def detail() -> Iterator[dict[str, Any]]:
         headers = DETAIL_HEADERS
         for line in kept:
-            values: list[Any] = list(line.cells)
-            values[TIME_COLUMN] = line.local
+            values: list[Any] = list(line)
+            values[TIME_COLUMN] = datetime.fromisoformat(line[TIME_COLUMN])
             for k in MONEY_COLUMNS:
                 values[k] = float(values[k])
             for k in INT_COLUMNS:
@@ -388,7 +387,7 @@ def _write_xlsx(
     return facts
 
 
-def _keep(lines: Iterator[LedgerLine], kept: list[LedgerLine]) -> Iterator[LedgerLine]:
+def _keep(lines: Iterator[list[str]], kept: list[list[str]]) -> Iterator[list[str]]:
     for line in lines:
         kept.append(line)
         yield line

@@ -26,7 +26,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -132,29 +132,32 @@ def yuan(fen: int | None) -> str:
 
 
 class LocalTime:
-    """UTC → the branch's local time, one zone lookup per hour of UTC instead of one per row.
+    """UTC text → the branch's local time text, one zone lookup per hour of UTC instead of one
+    per row.
 
-    An hour whose start and end have the same offset has it throughout (zone transitions
-    never come two in an hour); an hour that holds a transition is converted row by row.
+    An hour whose start and end have the same whole-hour offset is shifted by replacing its
+    ``YYYY-MM-DD HH`` prefix; an hour holding a transition, or a zone whose offset is not a
+    whole number of hours, is converted row by row.
     """
 
     def __init__(self, zone: ZoneInfo) -> None:
         self.zone = zone
-        self._offsets: dict[tuple[int, int, int, int], timedelta | None] = {}
+        self._prefix: dict[str, str | None] = {}
 
-    def __call__(self, utc_naive: datetime) -> datetime:
-        key = (utc_naive.year, utc_naive.month, utc_naive.day, utc_naive.hour)
-        off = self._offsets.get(key, False)
-        if off is False:
-            start = datetime(*key, tzinfo=ZoneInfo("UTC"))
-            a, b = (
-                start.astimezone(self.zone).utcoffset(),
-                (start + timedelta(minutes=59, seconds=59)).astimezone(self.zone).utcoffset(),
-            )
-            off = self._offsets[key] = a if a == b else None
-        if off is None:
-            return utc_naive.replace(tzinfo=ZoneInfo("UTC")).astimezone(self.zone).replace(tzinfo=None)
-        return utc_naive + off  # type: ignore[operator]
+    def __call__(self, utc_text: str) -> str:
+        """``2026-06-30 16:30:00.000000`` (UTC) → ``2026-07-01 00:30:00`` (local)."""
+        head = utc_text[:13]
+        local = self._prefix.get(head, "")
+        if local == "":
+            start = datetime.fromisoformat(head + ":00:00").replace(tzinfo=UTC)
+            a = start.astimezone(self.zone).utcoffset()
+            b = (start + timedelta(minutes=59, seconds=59)).astimezone(self.zone).utcoffset()
+            whole = a == b and a is not None and a.total_seconds() % 3600 == 0
+            local = self._prefix[head] = (start + a).strftime("%Y-%m-%d %H") if whole else None  # type: ignore[operator]
+        if local is None:
+            moment = datetime.fromisoformat(utc_text).replace(tzinfo=UTC).astimezone(self.zone)
+            return moment.strftime("%Y-%m-%d %H:%M:%S")
+        return local + utc_text[13:19]
 
 
 @dataclass
@@ -183,24 +186,18 @@ class Totals:
         }
 
 
-@dataclass
-class LedgerLine:
-    """One formatted row: the strings written to CSV (and checksummed) and the local time."""
-
-    cells: list[str]
-    local: datetime
-
-
 def format_rows(
     rows: Iterable[tuple[Any, ...]],
     zone: ZoneInfo,
     *,
     signal_labels: Mapping[str, str] | None = None,
     totals: Totals | None = None,
-) -> Iterator[LedgerLine]:
-    """Ledger rows from :func:`teller_guard.storage.queries.ledger_rows`, masked and worded.
+) -> Iterator[list[str]]:
+    """Ledger rows from :func:`teller_guard.storage.queries.ledger_rows`, masked and worded, as
+    the strings the CSV holds (and the checksum covers).
 
-    Money is written as exact yuan (``35000.00``); XLSX turns those columns into numbers.
+    Money is written as exact yuan (``35000.00``); XLSX turns those columns into numbers and
+    the local time into a date.
     """
     labels = signal_labels or {}
     local_time = LocalTime(zone)
@@ -218,6 +215,23 @@ def format_rows(
     )
     no_group, abandoned, no_ack = NONE_LABELS["decision_group"], STATUS_LABELS["abandoned"], NONE_LABELS["ack_method"]
     t = totals if totals is not None else Totals()
+    # Values that repeat across a month (amounts, ages, free text) are worded once.
+    money: dict[int, str] = {}
+    bands = {age: age_band(age) for age in (None, *range(130))}
+    scrubbed: dict[str, str] = {}
+
+    def _yuan(fen: int) -> str:
+        got = money.get(fen)
+        if got is None:
+            got = money[fen] = yuan(fen)
+        return got
+
+    def _scrub(text: str) -> str:
+        got = scrubbed.get(text)
+        if got is None:
+            got = scrubbed[text] = scrub(text)
+        return got
+
     for (
         uid,
         closed,
@@ -253,7 +267,6 @@ def format_rows(
         typologies = typology_text.get(typology_labels)
         if typologies is None:
             typologies = typology_text[typology_labels] = "、".join(x for x in typology_labels.split("；") if x)
-        local = local_time(closed)
         t.interventions += 1
         t.amount_fen += amount_fen
         if group in PROTECTING_GROUPS:
@@ -262,35 +275,32 @@ def format_rows(
             t.protected_fen += protected_fen
             if protected_fen > t.largest_protected_fen:
                 t.largest_protected_fen = protected_fen
-        yield LedgerLine(
-            [
-                uid,
-                local.isoformat(" ", "seconds"),
-                channel_l.get(channel, channel),
-                staff_id,
-                role_l.get(staff_role, staff_role),
-                masked_name(customer),
-                sex_l.get(sex or "", ""),
-                age_band(age),
-                yuan(amount_fen),
-                scrub(purpose),
-                masked_name(payee),
-                masked_account(account),
-                scrub(relation),
-                signals,
-                str(score),
-                level_l.get(level, level),
-                typologies,
-                decision_label or "",
-                group_l.get(group) or (abandoned if status == "abandoned" else no_group),
-                yuan(protected_fen),
-                CONTROL.sub(" ", police_ref) if police_ref else "",  # a police receipt number, not free text
-                notice_serial or "",
-                ack_l.get(ack_method) or no_ack,
-                f"{lobby_uid} {lobby_staff}" + (f" {lobby_machine}" if lobby_machine else "") if lobby_uid else "",
-            ],
-            local,
-        )
+        yield [
+            uid,
+            local_time(closed),
+            channel_l.get(channel, channel),
+            staff_id,
+            role_l.get(staff_role, staff_role),
+            masked_name(customer),
+            sex_l.get(sex, "") if sex else "",
+            bands[age] if age in bands else age_band(age),
+            _yuan(amount_fen),
+            _scrub(purpose) if purpose else "",
+            masked_name(payee),
+            masked_account(account),
+            _scrub(relation) if relation else "",
+            signals,
+            str(score),
+            level_l.get(level, level),
+            typologies,
+            decision_label or "",
+            group_l.get(group) or (abandoned if status == "abandoned" else no_group),
+            _yuan(protected_fen),
+            CONTROL.sub(" ", police_ref) if police_ref else "",  # a police receipt number, not free text
+            notice_serial or "",
+            ack_l.get(ack_method) or no_ack,
+            f"{lobby_uid} {lobby_staff}" + (f" {lobby_machine}" if lobby_machine else "") if lobby_uid else "",
+        ]
 
 
 # ---------------------------------------------------------------- checksum
@@ -311,12 +321,12 @@ class Hasher:
         if self.buf.tell() > 1 << 16:  # hash and write in 64 KB chunks, not per row
             self.flush()
 
-    def many(self, lines: Iterable[LedgerLine]) -> None:
+    def many(self, lines: Iterable[list[str]]) -> None:
         """Write ledger lines (the header is written first by the caller)."""
         write, buf, flush = self.writer.writerow, self.buf, self.flush
         n = 0
         for line in lines:
-            write(line.cells)
+            write(line)
             n += 1
             if buf.tell() > 1 << 16:
                 flush()

@@ -657,12 +657,12 @@ def utc(value: str | datetime) -> datetime:
 
 
 LEDGER_COLUMNS = (
-    "i.id, i.uid, i.closed_at, i.channel, i.status, i.staff_id, i.staff_role, i.customer_name_masked, "
+    "i.uid, i.closed_at, i.channel, i.status, i.staff_id, i.staff_role, i.customer_name_masked, "
     "i.customer_sex, i.customer_age, i.amount_fen, i.purpose_text, i.payee_name_masked, i.payee_account_masked, "
     "i.payee_relation_text, i.signal_ids, i.score, i.level, i.typology_labels, d.label, i.decision_group, "
     "i.amount_protected_fen, d.police_ref, a.notice_serial, i.ack_method, l.uid, l.staff_id, l.machine_id"
 )
-"""What one ledger row reads, in order (``ledger_rows`` yields them without the leading id)."""
+"""What one ledger row reads, in order."""
 
 
 def superseded_ids(reader: Reader, month: str) -> set[int]:
@@ -676,25 +676,21 @@ def ledger_count(reader: Reader, month: str) -> int:
 
 
 def ledger_rows(reader: Reader, month: str) -> Iterator[tuple[Any, ...]]:
-    """The ledger rows of ``month``, oldest first: the columns of :data:`LEDGER_COLUMNS` without
-    the id, with ``closed_at`` as a naive UTC datetime. Superseded records are left out."""
-    gone = superseded_ids(reader, month)
+    """The ledger rows of ``month``, oldest first, as the columns of :data:`LEDGER_COLUMNS`, with
+    ``closed_at`` as UTC text ``YYYY-MM-DD HH:MM:SS[.ffffff]``. Superseded records are left out."""
+    gone, params = _in("g", sorted(superseded_ids(reader, month)))
     sql = (
         f"SELECT {LEDGER_COLUMNS} FROM intervention i "
         "LEFT JOIN decision d ON d.intervention_id = i.id "
         "LEFT JOIN acknowledgement a ON a.intervention_id = i.id "
         "LEFT JOIN intervention l ON l.uid = i.handoff_from_uid "
-        "WHERE i.local_month = :m ORDER BY i.closed_at, i.id"
+        f"WHERE i.local_month = :m{f' AND i.id NOT IN ({gone})' if params else ''} ORDER BY i.closed_at, i.id"
     )
-    text_times = reader.is_sqlite
-    for row in reader.iter(sql, {"m": month}):
-        if gone and row[0] in gone:
-            continue
-        closed = row[2]
-        closed = (
-            datetime.fromisoformat(closed) if text_times else closed.astimezone(UTC).replace(tzinfo=None)  # type: ignore[union-attr]
-        )
-        yield (row[1], closed, *row[3:])
+    if reader.is_sqlite:  # SQLite keeps UTC as text already: the rows go out untouched
+        yield from reader.iter(sql, {"m": month, **params})
+        return
+    for row in reader.iter(sql, {"m": month, **params}):
+        yield (row[0], row[1].astimezone(UTC).isoformat(" "), *row[2:])
 
 
 # ---------------------------------------------------------------- typical cases
