@@ -84,19 +84,3 @@ def test_a_missing_font_override_is_an_error_not_a_silent_fallback(tmp_path: Pat
     assert (
         proc.stderr.strip() == f"teller-guard: error: TELLER_GUARD_PDF_FONT: no such font file: {tmp_path / 'nope.ttf'}"
     )
-
-
-def test_standard_font_on_request(tmp_path: Path) -> None:
-    require_debian_data(POPPLER_CJK_DATA, "poppler-data")
-    out = tmp_path / "std.pdf"
-    proc = notice(
-        tmp_path,
-        '{"channel": "counter", "amount": 1, "customer": {"age": 30}}',
-        "--out",
-        str(out),
-        env={"TELLER_GUARD_PDF_FONT": "standard"},
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "STSong-Light (not embedded)" in proc.stdout
-    fonts = subprocess.run([require_tool("pdffonts"), str(out)], capture_output=True, text=True, check=True).stdout
-    assert "STSong-Light" in fonts

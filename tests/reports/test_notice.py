@@ -12,18 +12,14 @@ from teller_guard.core.notice_text import notice_text_hash
 from teller_guard.core.records import AcknowledgementRecord, InterventionRecord
 from teller_guard.core.rules import RuleSet
 from teller_guard.reports.notice import (
-    STANDARD_FONT,
-    NoticeFont,
     NoticeFontError,
     acknowledgement_lines,
     build_notice,
     find_cjk_font,
     refusal_fact,
-    standard_measure,
-    wrap,
     write_notice_pdf,
 )
-from tests.conftest import POPPLER_CJK_DATA, require_debian_data, require_tool
+from tests.conftest import require_tool
 from tests.factories import FROZEN_NOW
 from tests.factories.notices import CUSTOMER, ID_NUMBER, LOW, PAYEE, PAYEE_ACCOUNT, POLICE, SERIAL, case
 
@@ -113,14 +109,6 @@ def test_notice_text_hash_changes_with_the_text_not_the_sources(rules: RuleSet) 
 def test_naive_issue_time_is_refused(rules: RuleSet, low: InterventionRecord) -> None:
     with pytest.raises(ValueError):
         build_notice(rules, low, serial=SERIAL, issued_at=FROZEN_NOW.replace(tzinfo=None))
-
-
-def test_wrap_never_starts_a_line_with_closing_punctuation() -> None:
-    text = "本次转账极可能是电信诈骗，本行已停止办理。请立即挂断对方电话，由本行协助您报警。" * 3
-    lines = wrap(text, 10.5, 60, standard_measure)
-    assert len(lines) > 3
-    assert "".join(lines) == text
-    assert not any(line[0] in "，。；：、" for line in lines)
 
 
 # ---------------------------------------------------------------- the PDF
@@ -220,18 +208,13 @@ def test_police_and_low_notices_look_different(rules: RuleSet, tmp_path: Path) -
     assert g > r and g > b, colours  # green
 
 
-def test_standard_font_fallback_is_readable_but_not_embedded(
+def test_notice_stays_inside_its_margins_with_cjk_line_breaks(
     tmp_path: Path, rules: RuleSet, police: InterventionRecord
 ) -> None:
-    require_debian_data(POPPLER_CJK_DATA, "poppler-data")
-    doc = build_notice(rules, police, serial=SERIAL, issued_at=FROZEN_NOW)
-    pdf = write_notice_pdf(doc, tmp_path / "std.pdf", font=NoticeFont(STANDARD_FONT, None))
-    fonts = pdffonts(pdf)
-    assert [row[0] for row in fonts] == [STANDARD_FONT]
-    assert fonts[0][-5] == "no"
-    flat = "".join(pdftotext(pdf).split())
-    assert "凡是自称公检法要求汇款的，都是诈骗。" in flat
-    assert police.case_hash()[:12] in flat
+    from tests.reports.test_export import assert_inside_margins_and_cjk_breaks
+
+    pdf = write_notice_pdf(build_notice(rules, police, serial=SERIAL, issued_at=FROZEN_NOW), tmp_path / "n.pdf")
+    assert_inside_margins_and_cjk_breaks(pdf)
 
 
 def test_write_is_atomic_and_leaves_no_temp_files(tmp_path: Path, rules: RuleSet, low: InterventionRecord) -> None:
@@ -249,7 +232,6 @@ def test_write_is_atomic_and_leaves_no_temp_files(tmp_path: Path, rules: RuleSet
 
 
 def test_font_override_and_fallback(tmp_path: Path) -> None:
-    assert find_cjk_font({"TELLER_GUARD_PDF_FONT": "standard"}) == NoticeFont(STANDARD_FONT, None)
     font = tmp_path / "mine.ttc"
     font.write_bytes(b"x")
     chosen = find_cjk_font({"TELLER_GUARD_PDF_FONT": f"{font}#2"})
@@ -258,6 +240,15 @@ def test_font_override_and_fallback(tmp_path: Path) -> None:
         find_cjk_font({"TELLER_GUARD_PDF_FONT": str(tmp_path / "missing.ttf")})
     with pytest.raises(NoticeFontError, match="index"):
         find_cjk_font({"TELLER_GUARD_PDF_FONT": f"{font}#two"})
+    with pytest.raises(NoticeFontError, match="fonts-wqy-microhei"):  # none installed: a clear error, no PDF
+        from teller_guard.reports.pdf import fonts
+
+        original = fonts.FONT_CANDIDATES
+        try:
+            fonts.FONT_CANDIDATES = ()  # type: ignore[misc]
+            find_cjk_font({})
+        finally:
+            fonts.FONT_CANDIDATES = original  # type: ignore[misc]
 
 
 def test_this_machine_embeds_wenquanyi() -> None:
