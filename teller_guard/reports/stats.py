@@ -199,6 +199,18 @@ class Figure:
         """同比 (against the same month last year)."""
         return change(self.value, self.last_year)
 
+    def compact_cells(self, *, first_in_section: bool) -> tuple[str, ...]:
+        """:meth:`cells` with compact numbers (万/亿), for the screen's narrow columns."""
+        return (
+            self.section if first_in_section else "",
+            self.label,
+            compact_value(self.kind, self.value),
+            compact_value(self.kind, self.previous),
+            self.mom,
+            compact_value(self.kind, self.last_year),
+            self.yoy,
+        )
+
     def cells(self, *, first_in_section: bool) -> tuple[str, ...]:
         """The row as people read it (section, label, this month, last month, 环比, last year, 同比),
         shared by the terminal table and the app's table."""
@@ -554,6 +566,51 @@ def format_value(kind: Kind, value: int | Decimal | None) -> str:
         half = "" if Decimal(value) == whole else ".5"
         return f"{whole // 60}分{whole % 60:02d}{half}秒" if whole >= 60 else f"{whole}{half}秒"
     return f"{int(value):,}"
+
+
+def compact_count(n: int) -> str:
+    """A count for a narrow column: ``86,663``, ``1.2万`` from 100,000, ``1.35亿``."""
+    if n >= 100_000_000:
+        return f"{Decimal(n) / 100_000_000:.2f}亿"
+    if n >= 100_000:
+        return f"{Decimal(n) / 10_000:.1f}万"
+    return f"{n:,}"
+
+
+def compact_yuan(fen: int) -> str:
+    """Money for a narrow column: ``¥8,800``, ``¥88.0万``, ``¥1.06亿`` (rounded; the exports keep fen)."""
+    yuan = Decimal(fen) / 100
+    sign = "-" if yuan < 0 else ""
+    yuan = abs(yuan)
+    if yuan >= 100_000_000:
+        return f"{sign}¥{yuan / 100_000_000:.2f}亿"
+    if yuan >= 10_000:
+        return f"{sign}¥{yuan / 10_000:,.1f}万"
+    return f"{sign}¥{yuan:,.0f}" if yuan == yuan.to_integral_value() else f"{sign}¥{yuan:,.2f}"
+
+
+def compact_value(kind: Kind, value: int | Decimal | None) -> str:
+    """:func:`format_value` for the screen's narrow columns."""
+    if value is None:
+        return "—"
+    if kind == "fen":
+        return compact_yuan(int(value))
+    if kind == "count":
+        return compact_count(int(value))
+    return format_value(kind, value)
+
+
+def nice_ticks(top: float, count: int = 4) -> list[int]:
+    """Round axis ticks from 0 to at least ``top`` (1, 2, 2.5 or 5 × a power of ten apart)."""
+    if top <= 0:
+        return [0, 1]
+    raw = top / count
+    power = 10 ** max(0, len(str(int(raw))) - 1)
+    step = max(1, int(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)))
+    ticks = [0]
+    while ticks[-1] < top:
+        ticks.append(ticks[-1] + step)
+    return ticks
 
 
 # ---------------------------------------------------------------- drill-down

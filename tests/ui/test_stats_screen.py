@@ -1,10 +1,14 @@
-"""The statistics screen: figures with 环比/同比 match the database, drill-down, export
-permission and the export worker, and a snapshot."""
+"""The statistics screen: every figure with 环比/同比 visible at 100 columns and up, the month
+picker, drill-down (sort, filter, a range of days), export through the save dialog (default
+name, overwrite warning, progress), permissions, and snapshots at 100×30 and 120×40."""
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from teller_guard.config import Settings
 from teller_guard.core.records import Staff
@@ -12,9 +16,11 @@ from teller_guard.core.rules import RuleSet
 from teller_guard.reports.export import verify_csv
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.app import TellerGuardApp
-from teller_guard.ui.screens.stats import DrillScreen, StatsScreen
-from tests.factories import FROZEN_NOW
-from tests.factories.stats import seed
+from teller_guard.ui.screens.drill import DrillScreen
+from teller_guard.ui.screens.stats import StatsScreen
+from teller_guard.ui.screens.stats_dialogs import DayRangePicker, MonthPicker, SaveExportDialog
+from tests.conftest import FROZEN_NOW
+from tests.stats_fixture import seed
 
 OFFICER = Staff(staff_id="S001", name="王保卫", role="security")
 TELLER = Staff(staff_id="T001", name="柜员一", role="teller")
@@ -49,40 +55,143 @@ def cells(screen: StatsScreen) -> dict[str, list[str]]:
     return {str(key.value): [str(c) for c in table.get_row(key)] for key in table.rows}
 
 
-async def test_figures_on_screen_match_the_export(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+@pytest.mark.parametrize("size", [(100, 30), (120, 40)])
+async def test_every_column_is_visible_at_100_columns_and_up(
+    settings: Settings, rules: RuleSet, repo: Repository, size: tuple[int, int]
+) -> None:
     app = make_stats_app(settings, rules, repo)
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await to_november(pilot)
-        rows = cells(screen)
-        assert rows["total.count"][2:] == ["6", "2", "+200.0%", "1", "+500.0%"]
-        assert rows["protected.amount"][2] == "¥139,000.00"
-        assert rows["protected.largest"][2] == "¥88,000.00"
-        assert rows["time.median"][2] == "1分47.5秒"
-        status = str(screen.query_one("#stats-status", Static).render())
-        assert "避免损失 ¥139,000.00" in status
-
-        await pilot.press("c")  # CSV export in a worker
-        await settle(pilot)
-        out = settings.data_dir / "exports" / "teller_guard-2026-11.csv"
-        assert out.exists() and verify_csv(out)[0]
-        assert '# 避免损失金额,"¥139,000.00"' in out.read_text(encoding="utf-8-sig")
-
-
-async def test_drill_down_lists_the_interventions(settings: Settings, rules: RuleSet, repo: Repository) -> None:
-    app = make_stats_app(settings, rules, repo)
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = await to_november(pilot)
         table = screen.query_one("#stats-figures", DataTable)
-        table.focus()
+        # Nothing to scroll sideways: 本月, 上月, 环比, 去年同月 and 同比 all fit.
+        assert table.virtual_size.width <= table.scrollable_content_region.width, (table.virtual_size, table.size)
+        assert [str(c.label) for c in table.columns.values()][-3:] == ["环比", "去年同月", "同比"]
+        rows = cells(screen)
+        assert rows["total.count"][2:] == ["6", "2", "+200.0%", "1", "+500.0%"]
+        assert rows["protected.amount"][2] == "¥13.9万"
+        assert rows["time.median"][2] == "1分47.5秒"
+
+
+async def test_charts_tab_shows_labelled_trend_and_types(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    app = make_stats_app(settings, rules, repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await to_november(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        trend = str(screen.query_one("#stats-trend", Static).render()).replace("\u00a0", " ")
+        bars = {line[:7]: line for line in trend.splitlines() if line[:2] == "20"}
+        assert bars["2026-11"].endswith(" 6") and "█" in bars["2026-11"]
+        assert bars["2026-10"].endswith(" 2") and "█" in bars["2026-10"]  # every bar carries its value
+        assert bars["2026-09"].endswith(" 0") and "█" not in bars["2026-09"]
+        line = str(screen.query_one("#stats-protected", Static).render()).replace("\u00a0", " ")
+        assert "●" in line and "14万" in line  # ¥139,000 labelled at its point
+        types = str(screen.query_one("#stats-by-type", Static).render())
+        assert "冒充公检法" in types and "劝阻成功" in types
+
+
+async def test_month_picker_goes_straight_to_a_month(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    app = make_stats_app(settings, rules, repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MonthPicker)
+        app.screen.query_one("#month-input", Input).focus()
+        await pilot.press(*"2025-11", "enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.month == "2025-11"
+        assert cells(screen)["total.count"][2] == "1"
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("up", "enter")  # the list: one month newer than the highlighted one
+        await settle(pilot)
+        assert screen.month == "2025-12"
+
+
+async def test_export_through_the_save_dialog(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    app = make_stats_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await to_november(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SaveExportDialog)
+        out = settings.data_dir / "exports" / "台账-2026-11.csv"
+        assert dialog.query_one("#save-path", Input).value == str(out)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and out.exists() and verify_csv(out)[0]
+        manifest = json.loads((out.parent / "台账-2026-11.manifest.json").read_text(encoding="utf-8"))
+        assert manifest["totals_text"]["避免损失金额"] == "¥139,000.00"
+        assert manifest["exported_by"]["staff_id"] == "S001"
+        status = str(screen.query_one("#stats-status", Static).render())
+        assert str(out) in status and "o 打开文件夹" in status
+        # Again: the file exists, so the dialog warns first and overwrites only on a second Enter.
+        before = out.stat().st_mtime_ns
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveExportDialog)
+        assert "文件已存在" in str(app.screen.query_one("#save-warning", Label).render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and out.stat().st_mtime_ns >= before
+        # Another name in another folder: the folder is created, the next dialog suggests it.
+        await pilot.press("x")
+        await pilot.pause()
+        box = app.screen.query_one("#save-path", Input)
+        other = settings.data_dir / "elsewhere" / "十一月台账"
+        box.value = str(other)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (other.parent / "十一月台账.xlsx").exists()
+        assert screen.export_folder == other.parent
+
+
+async def test_drill_down_sorts_filters_and_takes_a_day_range(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
+    app = make_stats_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await to_november(pilot)
+        table = screen.query_one("#stats-figures", DataTable)
         keys = [str(k.value) for k in table.rows]
-        table.move_cursor(row=keys.index("protected.count"))
+        table.move_cursor(row=keys.index("total.count"))
         await pilot.press("enter")
         await settle(pilot)
         drill = app.screen
         assert isinstance(drill, DrillScreen)
-        assert len(drill.rows) == 3
-        assert {r.decision_group for r in drill.rows} == {"dissuaded", "police"}
-        assert "共 3 笔" in str(drill.query_one("#drill-status", Static).render())
+        assert [r.uid[0] for r in drill.rows] == ["h", "g", "f", "e", "d", "a"]  # newest first
+        assert "共 6 笔" in str(drill.query_one("#drill-status", Static).render())
+        await pilot.press("s")  # by staff id, A→Z
+        await settle(pilot)
+        assert [r.staff_id for r in drill.rows] == sorted(r.staff_id for r in drill.rows)
+        await pilot.press("s")  # by amount, largest first
+        await settle(pilot)
+        assert [r.amount_fen for r in drill.rows] == sorted((r.amount_fen for r in drill.rows), reverse=True)
+        await pilot.press("slash", *"T002", "enter")
+        await settle(pilot)
+        assert {r.staff_id for r in drill.rows} == {"T002"} and len(drill.rows) == 3
+        drill.query_one("#drill-filter", Input).value = ""
+        drill.query_one("#drill-table", DataTable).focus()
+        await pilot.press("slash", "enter")
+        await settle(pilot)
+        drill.query_one("#drill-table", DataTable).focus()
+        await pilot.press("r")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, DayRangePicker)
+        picker.query_one("#range-from", Input).value = "2026-10-31"
+        picker.query_one("#range-to", Input).value = "2026-11-15"
+        picker.query_one("#range-to", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        # B (23:59 on 31 October) and A (01:30 on 1 November) and D (15 November), local days.
+        assert {r.uid[0] for r in drill.rows} == {"a", "b", "d"}
+        assert "2026-10-31 至 2026-11-15" in str(drill.query_one("#drill-period", Label).render())
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
@@ -90,20 +199,13 @@ async def test_drill_down_lists_the_interventions(settings: Settings, rules: Rul
 
 async def test_a_teller_cannot_export(settings: Settings, rules: RuleSet, repo: Repository) -> None:
     app = make_stats_app(settings, rules, repo, staff=TELLER)
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         screen = await to_november(pilot)
         assert screen.query_one("#stats-export-xlsx", Button).disabled
         await pilot.press("x")
         await settle(pilot)
+        assert app.screen is screen
         assert not (settings.data_dir / "exports").exists()
-
-
-def test_stats_screen_snapshot(snap_compare, settings: Settings, rules: RuleSet, repo: Repository) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot: Pilot[None]) -> None:
-        await pilot.pause()
-        await to_november(pilot)
-
-    assert snap_compare(make_stats_app(settings, rules, repo), terminal_size=(140, 40), run_before=run_before)
 
 
 async def test_keys_reach_the_figures_when_the_screen_opens(
@@ -111,7 +213,7 @@ async def test_keys_reach_the_figures_when_the_screen_opens(
 ) -> None:
     """A security officer arrows down and presses Enter: that drills down, it never changes the month."""
     app = make_stats_app(settings, rules, repo)
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         screen = await to_november(pilot)
         table = screen.query_one("#stats-figures", DataTable)
         assert app.focused is table
@@ -119,3 +221,22 @@ async def test_keys_reach_the_figures_when_the_screen_opens(
         await settle(pilot)
         assert isinstance(app.screen, DrillScreen)
         assert screen.month == "2026-11"
+
+
+@pytest.mark.parametrize("size", [(100, 30), (120, 40)])
+def test_stats_screen_snapshot(snap_compare, settings: Settings, rules: RuleSet, repo: Repository, size) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await to_november(pilot)
+
+    assert snap_compare(make_stats_app(settings, rules, repo), terminal_size=size, run_before=run_before)
+
+
+def test_stats_charts_snapshot(snap_compare, settings: Settings, rules: RuleSet, repo: Repository) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await to_november(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+
+    assert snap_compare(make_stats_app(settings, rules, repo), terminal_size=(100, 40), run_before=run_before)

@@ -23,26 +23,13 @@ from teller_guard.reports.stats import (
     SEX_LABELS,
     MonthStats,
     format_value,
+    nice_ticks,
     outcome_matrix,
 )
 from teller_guard.storage.queries import CaseRow
 
 PALETTE = ("#2e8b57", "#c83232", "#e6a028", "#5a82c8", "#969696", "#8c5aaa", "#6e6e6e")
 """Outcome colours in the fraud-type bars (the legend names each; colour is never the only cue)."""
-
-
-def nice_ticks(top: float, count: int = 4) -> list[int]:
-    """Round axis ticks from 0 to at least ``top`` (1, 2, 2.5 or 5 × a power of ten apart)."""
-    if top <= 0:
-        return [0, 1]
-    raw = top / count
-    power = 10 ** max(0, len(str(int(raw))) - 1)
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    step = max(1, int(step))
-    ticks = [0]
-    while ticks[-1] < top:
-        ticks.append(ticks[-1] + step)
-    return ticks
 
 
 def case_text(k: int, r: CaseRow, zone: Any, rules: RuleSet) -> str:
