@@ -21,9 +21,13 @@ from platformdirs import user_data_dir
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from teller_guard.core.rules import shipped_rules_dir
-
 APP_NAME = "teller-guard"
+
+
+def _shipped_rules() -> Path:
+    from teller_guard.core.paths import shipped_rules_dir
+
+    return shipped_rules_dir()
 
 
 class Settings(BaseSettings):
@@ -35,7 +39,7 @@ class Settings(BaseSettings):
     """Where the embedded database, the installation secret and exports live."""
     db: str | None = None
     """SQLAlchemy URL; ``None`` means ``sqlite:///<data_dir>/teller_guard.db``."""
-    rules: Path = Field(default_factory=shipped_rules_dir)
+    rules: Path = Field(default_factory=lambda: _shipped_rules())
     """The rules folder."""
     tz: str = "Asia/Shanghai"
     """The branch's time zone: reports count local business days and months."""

@@ -17,9 +17,9 @@ from pydantic import ValidationError
 from teller_guard.config import Settings
 from teller_guard.core.clock import Clock, local_today, system_clock
 from teller_guard.core.errors import InputError, RulesError
-from teller_guard.core.rules import RuleSet, load_rules
 
 if TYPE_CHECKING:
+    from teller_guard.core.rules import RuleSet
     from teller_guard.storage.repository import Repository
 
 
@@ -82,6 +82,8 @@ class Context:
     @cached_property
     def rules(self) -> RuleSet:
         """The validated rules; a command never runs on half-loaded rules."""
+        from teller_guard.core.rules import load_rules
+
         try:
             return load_rules(self.settings.rules)
         except RulesError as exc:

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from teller_guard.core.errors import RuleProblem, RulesError
+from teller_guard.core.paths import shipped_rules_dir  # noqa: F401  (re-exported)
 from teller_guard.core.schema import (
     LEVELS,
     PLACEHOLDER_RE,
@@ -48,15 +49,6 @@ FILES: dict[str, type[BaseModel]] = {
 }
 CHECKLIST_DIR = "checklists"
 REQUIRED_OBSERVATIONS = ("on_phone", "nervous", "reading_instructions", "vague_answers", "hurried")
-
-
-def shipped_rules_dir() -> Path:
-    """The rules folder shipped with teller_guard (repo checkout or installed wheel)."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here.parent / "rules", here / "_shipped_rules"):
-        if (candidate / "policy.toml").is_file():
-            return candidate
-    return here.parent / "rules"
 
 
 @dataclass(frozen=True)

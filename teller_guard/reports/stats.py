@@ -22,7 +22,6 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from teller_guard.core.records import InterventionSummary, age_band
 from teller_guard.storage.queries import (
     AGE_BANDS,
     AGE_OVER,
@@ -41,6 +40,8 @@ from teller_guard.storage.queries import drill_uids as _drill_uids
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from teller_guard.core.records import InterventionSummary
 
 __all__ = ["NONE", "PROTECTING_GROUPS", "DrillFilter"]
 
@@ -324,7 +325,7 @@ def figures_of(rows: Any) -> MonthFigures:
     ages: dict[str, int] = defaultdict(int)
     elderly = female = 0
     for age, sex, n in rows.customer:
-        ages[age_band(age)] += n
+        ages[band_of(age)] += n
         if age is not None and age >= ELDERLY_AGE:
             elderly += n
         if sex == "F":
@@ -354,6 +355,14 @@ def figures_of(rows: Any) -> MonthFigures:
         median_seconds=_median(every),
         median_seconds_by_channel={ch: _median(h) for ch, h in durations.items()},
     )
+
+
+def band_of(age: int | None) -> str:
+    """:func:`teller_guard.core.records.age_band` from the shared table (a test keeps them equal),
+    without importing the record models."""
+    if age is None:
+        return AGE_UNKNOWN
+    return next((label for upper, label in AGE_BANDS if age < upper), AGE_OVER)
 
 
 def _reader(source: Engine | Reader) -> tuple[Reader, bool]:

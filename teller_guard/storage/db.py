@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+from teller_guard.storage.queries import SCHEMA_HEAD  # noqa: E402,F401  (re-exported)
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

@@ -189,7 +189,7 @@ class DrillScreen(Screen[None]):
         def picked(days: tuple[date, date] | None) -> None:
             if days is None:
                 return
-            self.filter = self.filter.model_copy(update={"month": None, "day_from": days[0], "day_to": days[1]})
+            self.filter = self.filter.over_days(*days)
             self._reload()
 
         self.app.push_screen(DayRangePicker(start, end), picked)
