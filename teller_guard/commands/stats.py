@@ -41,10 +41,7 @@ def _reader(ctx: Context):  # type: ignore[no-untyped-def]
         if current == SCHEMA_HEAD:
             return reader
         reader.close()
-    from teller_guard.storage.queries import Reader
-    from teller_guard.storage.repository import Repository
-
-    return Reader.of_engine(Repository.open(url, ctx.settings.zone).engine)
+    return Reader.of_engine(ctx.repository().engine)
 
 
 def _width(text: str) -> int:
@@ -96,7 +93,7 @@ def table(
 def run(ctx: Context, args: argparse.Namespace) -> int:
     from teller_guard.reports.stats import format_value, month_stats, outcome_matrix, previous_month_of
 
-    month = args.month or previous_month_of(ctx.settings.today())
+    month = args.month or previous_month_of(ctx.today())
     started = time.perf_counter()
     with _reader(ctx) as reader:
         stats = month_stats(reader, month)

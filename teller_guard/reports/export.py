@@ -18,10 +18,7 @@ complete, so an interrupted export never leaves a half file under the final name
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -30,8 +27,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from teller_guard.core.permissions import can_export
-from teller_guard.core.records import Staff, utcnow
+from teller_guard.core.records import Staff
 from teller_guard.core.rules import RuleSet
+from teller_guard.files import atomic_path
 from teller_guard.reports.ledger import (
     COLUMN_WIDTHS,
     DETAIL_HEADERS,
@@ -84,28 +82,6 @@ class ExportResult:
     """Files written beside ``path`` (the CSV's manifest and ``.sha256``)."""
 
 
-# ---------------------------------------------------------------- atomic files
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; move it into place only if the block succeeds."""
-    target = Path(target)
-    if target.is_dir():
-        raise ExportError(f"{target} is a folder; give a file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # ---------------------------------------------------------------- the export
 
 
@@ -118,7 +94,7 @@ def export_month(
     staff: Staff,
     rules: RuleSet,
     zone: ZoneInfo,
-    now: datetime | None = None,
+    now: datetime,
     progress: Progress | None = None,
     stats: MonthStats | None = None,
     chain_head: str | None = None,
@@ -134,7 +110,7 @@ def export_month(
             :func:`can_export`); stated in every format.
         rules: for labels and the branch name.
         zone: the branch's time zone (times in the detail rows are local).
-        now: the export time (aware; default now). Pass the app's clock.
+        now: the export time (aware UTC, from the caller's clock).
         progress: called with (rows done, rows total) while detail rows are written.
         stats: the month's statistics if already computed (XLSX and PDF).
         chain_head: the evidence chain's head, stated with the checksum when given.
@@ -146,7 +122,8 @@ def export_month(
         raise ExportError(f"staff {staff.staff_id} ({staff.role}) may not export the ledger")
     if fmt not in ("csv", "xlsx", "pdf"):
         raise ExportError(f"unknown format {fmt!r}")
-    now = now or utcnow()
+    if Path(out).is_dir():
+        raise ExportError(f"{out} is a folder; give a file name")
     reader = source if isinstance(source, Reader) else Reader.of_engine(source)
     try:
         total = ledger_count(reader, month)

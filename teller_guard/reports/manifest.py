@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from teller_guard.files import write_atomic
 from teller_guard.reports.ledger import CHECKSUM_RULE, DETAIL_HEADERS, ExportFacts
 
 MANIFEST_FORMAT = "teller_guard.monthly-ledger"
@@ -82,19 +81,6 @@ def _sha256_file(path: Path) -> tuple[str, int]:
     return sha.hexdigest(), size
 
 
-def _atomic_text(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_companions(csv_target: Path, csv_written: Path, facts: ExportFacts) -> None:
     """Write the manifest and the ``.sha256`` of the CSV at ``csv_written`` (still a temporary
     file that will become ``csv_target``)."""
@@ -102,6 +88,6 @@ def write_companions(csv_target: Path, csv_written: Path, facts: ExportFacts) ->
     data = manifest(facts, csv_target.name, file_sha, size)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     mpath = manifest_path(csv_target)
-    _atomic_text(mpath, text)
+    write_atomic(mpath, text.encode("utf-8"))
     manifest_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    _atomic_text(sha256_path(csv_target), f"{file_sha}  {csv_target.name}\n{manifest_sha}  {mpath.name}\n")
+    write_atomic(sha256_path(csv_target), f"{file_sha}  {csv_target.name}\n{manifest_sha}  {mpath.name}\n".encode())

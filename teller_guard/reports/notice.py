@@ -23,24 +23,15 @@ command and the read-only record view all call it.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from teller_guard.core.money import format_yuan
+from teller_guard.core.notice_text import notice_text_hash
 from teller_guard.core.records import AcknowledgementRecord, InterventionRecord
 from teller_guard.core.rules import RuleSet
-
-ACK_METHOD_LABELS: dict[str, str] = {
-    "paper": "纸质告知书已签字",
-    "screen": "屏幕签名",
-    "refused": "客户拒绝签字",
-    "override": "主管放行（未签字）",
-}
-"""The Chinese word for each acknowledgement method (statistics, record view, counter)."""
-
+from teller_guard.core.vocabulary import ACK_LABELS
 
 # ---------------------------------------------------------------- the document
 
@@ -106,16 +97,6 @@ class NoticeDoc:
             f"规则版本 {self.rules_version}",
             f"记录 {self.record_uid}    校验码 {self.case_hash}",
         )
-
-
-def notice_text_hash(rules: RuleSet) -> str:
-    """SHA-256 of the notice's fixed text (everything in ``notice.toml`` but version and sources).
-
-    Recorded with every acknowledgement, so it is known exactly which words the customer saw.
-    """
-    fixed = rules.notice.model_dump(mode="json", exclude={"version", "sources"})
-    blob = json.dumps(fixed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def _strip_end(line: str) -> str:
@@ -219,7 +200,7 @@ def acknowledgement_lines(ack: AcknowledgementRecord | None, *, tz: ZoneInfo | s
         return ["告知书：未记录签署情况"]
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     at = ack.at.astimezone(zone)
-    method = ACK_METHOD_LABELS.get(ack.method, ack.method)
+    method = ACK_LABELS.get(ack.method, ack.method)
     if ack.method == "screen" and ack.signer_masked:
         method += f"（签名：{ack.signer_masked}）"
     lines = [

@@ -22,6 +22,16 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from teller_guard.core.vocabulary import (  # noqa: F401 (re-exported for the screens and exports)
+    ACK_LABELS,
+    CHANNEL_LABELS,
+    GROUP_LABELS,
+    LEVEL_LABELS,
+    NONE_LABELS,
+    ROLE_LABELS,
+    SEX_LABELS,
+    STATUS_LABELS,
+)
 from teller_guard.storage.queries import (
     AGE_BANDS,
     AGE_OVER,
@@ -47,42 +57,11 @@ __all__ = ["NONE", "PROTECTING_GROUPS", "DrillFilter"]
 
 # ---------------------------------------------------------------- vocabulary
 
-CHANNEL_LABELS: dict[str, str] = {"counter": "柜面", "atm": "自助设备"}
-STATUS_LABELS: dict[str, str] = {"closed": "已办结", "abandoned": "中途放弃"}
-LEVEL_LABELS: dict[str, str] = {"low": "低", "medium": "中", "high": "高", "critical": "极高"}
 LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
-GROUP_LABELS: dict[str, str] = {
-    "dissuaded": "劝阻成功",
-    "police": "停止办理并报警",
-    "deferred": "暂缓办理",
-    "warned": "提示后办理",
-    "proceeded": "正常办理",
-    "handoff": "带至柜台",
-}
 GROUPS: tuple[str, ...] = tuple(GROUP_LABELS)
-ACK_LABELS: dict[str, str] = {
-    "paper": "纸质签署",
-    "screen": "屏幕签署",
-    "refused": "拒绝签署",
-    "override": "未签（主管放行）",
-}
 ACK_METHODS: tuple[str, ...] = tuple(ACK_LABELS)
-ROLE_LABELS: dict[str, str] = {
-    "teller": "柜员",
-    "lobby": "大堂",
-    "guard": "安保",
-    "supervisor": "主管",
-    "security": "安全保卫",
-    "admin": "管理员",
-}
-SEX_LABELS: dict[str, str] = {"M": "男", "F": "女"}
 ELDERLY_AGE = 60
 """老年人 is 60 and over (《老年人权益保障法》)."""
-NONE_LABELS: dict[str, str] = {
-    "decision_group": "未处置",
-    "ack_method": "无告知书",
-    "typology": "未识别类型",
-}
 
 AGE_BAND_ORDER: tuple[str, ...] = (*(b for _, b in AGE_BANDS), AGE_OVER, AGE_UNKNOWN)
 

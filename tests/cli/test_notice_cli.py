@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POPPLER_CJK_DATA, require_debian_data, require_tool
+from tests.conftest import require_tool
 from tests.factories.notices import ID_NUMBER, POLICE
 
 

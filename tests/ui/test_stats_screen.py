@@ -19,8 +19,8 @@ from teller_guard.ui.app import TellerGuardApp
 from teller_guard.ui.screens.drill import DrillScreen
 from teller_guard.ui.screens.stats import StatsScreen
 from teller_guard.ui.screens.stats_dialogs import DayRangePicker, MonthPicker, SaveExportDialog
-from tests.conftest import FROZEN_NOW
-from tests.stats_fixture import seed
+from tests.factories import FROZEN_NOW
+from tests.factories.stats import seed
 
 OFFICER = Staff(staff_id="S001", name="王保卫", role="security")
 TELLER = Staff(staff_id="T001", name="柜员一", role="teller")

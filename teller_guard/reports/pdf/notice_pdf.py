@@ -7,8 +7,6 @@ The content — which signals, which fraud type, which fixed text — is decided
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -94,17 +92,7 @@ def write_notice_pdf(
         FontError: no CJK font, or ``TELLER_GUARD_PDF_FONT`` names a missing file.
         OSError: the file cannot be written.
     """
+    from teller_guard.files import write_atomic
     from teller_guard.reports.pdf.render import render
 
-    data = render("notice.typ", notice_data(doc), font=font, created=created)
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomic(Path(path), render("notice.typ", notice_data(doc), font=font, created=created))

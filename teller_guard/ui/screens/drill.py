@@ -13,16 +13,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from teller_guard.core.money import format_yuan
 from teller_guard.reports.stats import CHANNEL_LABELS, LEVEL_LABELS, STATUS_LABELS, DrillFilter, parse_month
+from teller_guard.ui.context import AppScreen
 
 if TYPE_CHECKING:
     from teller_guard.core.records import InterventionSummary
     from teller_guard.storage.queries import DrillSort
-    from teller_guard.ui.app import TellerGuardApp
 
 COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("时间（本地）", "time"),
@@ -41,7 +40,7 @@ SORTS: tuple[str, ...] = tuple(k for _, k in COLUMNS if k)
 SORT_NAMES = {"time": "时间", "staff": "工号", "amount": "金额", "level": "风险分值", "protected": "避免损失"}
 
 
-class DrillScreen(Screen[None]):
+class DrillScreen(AppScreen[None]):
     """The interventions behind one figure (first 500 in the chosen order), read-only."""
 
     BINDING_GROUP_TITLE = "明细"
@@ -76,10 +75,6 @@ class DrillScreen(Screen[None]):
         """Keep only rows containing this (staff id, customer, fraud type, decision, record number)."""
         self.rows: list[InterventionSummary] = []
         """The rows on screen."""
-
-    @property
-    def tg(self) -> TellerGuardApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,7 +113,7 @@ class DrillScreen(Screen[None]):
     def _load_rows(self, flt: DrillFilter, sort: DrillSort, descending: bool, text: str) -> None:
         from teller_guard.storage.queries import Reader, drill_count, drill_summaries
 
-        with Reader.of_engine(self.tg.repo.engine) as reader:
+        with Reader.of_engine(self.ctx.repo.engine) as reader:
             rows = drill_summaries(reader, flt, limit=self.LIMIT, sort=sort, descending=descending, text=text)
             total = drill_count(reader, flt) if not text else len(rows)
         self.post_message(self.Loaded(rows, total))
@@ -127,7 +122,7 @@ class DrillScreen(Screen[None]):
         self.rows = event.rows
         table = self.query_one("#drill-table", DataTable)
         table.clear()
-        zone = self.tg.settings.zone
+        zone = self.ctx.settings.zone
         for s in event.rows:
             table.add_row(
                 s.closed_at.astimezone(zone).strftime("%m-%d %H:%M"),

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -19,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Static, TabbedContent, TabPane
 
 from teller_guard.core.money import format_yuan
@@ -32,10 +30,8 @@ from teller_guard.reports.stats import (
     previous_month_of,
     shift_month,
 )
+from teller_guard.ui.context import AppScreen
 from teller_guard.ui.widgets.stats_charts import protected_line, trend_bars, type_bars
-
-if TYPE_CHECKING:
-    from teller_guard.ui.app import TellerGuardApp
 
 FIGURE_COLUMNS = ("分类", "指标", "本月", "上月", "环比", "去年同月", "同比")
 VALUE_WIDTH = 10
@@ -52,7 +48,7 @@ def default_export_path(folder: Path, month: str, fmt: str) -> Path:
     return folder / f"{EXPORT_NAMES[fmt]}-{month}.{fmt}"
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(AppScreen[None]):
     """统计与月度台账: pick a month, read the figures, drill into any of them, export."""
 
     BINDING_GROUP_TITLE = "统计"
@@ -99,10 +95,6 @@ class StatsScreen(Screen[None]):
         """The file the last export wrote (``o`` opens its folder)."""
         self._figures: list[Figure] = []
 
-    @property
-    def tg(self) -> TellerGuardApp:
-        return self.app  # type: ignore[return-value]
-
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,9 +120,9 @@ class StatsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if not self.month:
-            today = self.tg.clock().astimezone(self.tg.settings.zone).date()
+            today = self.ctx.today()
             self.month = previous_month_of(today)
-        self.export_folder = self.tg.settings.data_dir / "exports"
+        self.export_folder = self.ctx.settings.data_dir / "exports"
         self.query_one("#stats-progress", ProgressBar).display = False
         allowed = self._may_export()
         for fmt in EXPORT_LABELS:
@@ -140,7 +132,7 @@ class StatsScreen(Screen[None]):
         self._reload()
 
     def _may_export(self) -> bool:
-        staff = self.tg.staff
+        staff = self.ctx.staff
         return can_export(staff.role if staff else None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -154,13 +146,13 @@ class StatsScreen(Screen[None]):
     def _reload(self) -> None:
         self.stats = None
         self.query_one("#stats-month", Button).label = f"{self.month} ▾"
-        self.query_one("#stats-status", Static).update(f"正在统计 {self.month}（{self.tg.settings.tz} 本地月）…")
+        self.query_one("#stats-status", Static).update(f"正在统计 {self.month}（{self.ctx.settings.tz} 本地月）…")
         self._load_stats(self.month)
 
     @work(thread=True, exclusive=True, group="stats", description="month statistics")
     def _load_stats(self, month: str) -> None:
-        labels = {k: t.label for k, t in self.tg.rules.typologies.items()}
-        stats = month_stats(self.tg.repo.engine, month, typology_labels=labels)
+        labels = {k: t.label for k, t in self.ctx.rules.typologies.items()}
+        stats = month_stats(self.ctx.repo.engine, month, typology_labels=labels)
         self.post_message(self.StatsLoaded(stats))
 
     def on_stats_screen_stats_loaded(self, event: StatsScreen.StatsLoaded) -> None:
@@ -227,7 +219,7 @@ class StatsScreen(Screen[None]):
     def action_pick_month(self) -> None:
         from teller_guard.ui.screens.stats_dialogs import MonthPicker
 
-        today = self.tg.clock().astimezone(self.tg.settings.zone).date()
+        today = self.ctx.today()
         latest = f"{today.year:04d}-{today.month:02d}"
 
         def picked(month: str | None) -> None:
@@ -268,7 +260,7 @@ class StatsScreen(Screen[None]):
 
     # ------------------------------------------------------------ export
     def action_export(self, fmt: str) -> None:
-        if not self._may_export() or self.tg.staff is None:
+        if not self._may_export() or self.ctx.staff is None:
             self.notify("只有安全保卫、主管或管理员可以导出台账", severity="warning")
             return
         from teller_guard.ui.screens.stats_dialogs import SaveExportDialog
@@ -302,17 +294,17 @@ class StatsScreen(Screen[None]):
     def _save_export(self, month: str, fmt: str, out: Path) -> None:
         from teller_guard.reports.export import ExportError, export_month
 
-        assert self.tg.staff is not None
+        assert self.ctx.staff is not None
         try:
             result = export_month(
-                self.tg.repo.engine,
+                self.ctx.repo.engine,
                 month,
                 fmt,  # type: ignore[arg-type]
                 out,
-                staff=self.tg.staff,
-                rules=self.tg.rules,
-                zone=self.tg.settings.zone,
-                now=self.tg.clock(),
+                staff=self.ctx.staff,
+                rules=self.ctx.rules,
+                zone=self.ctx.settings.zone,
+                now=self.ctx.clock(),
                 progress=lambda done, total: self.app.call_from_thread(self._progress, done, total),
                 stats=self.stats if self.stats is not None and self.stats.month == month else None,
             )

@@ -9,14 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from teller_guard.reports.stats import parse_month, shift_month
+from teller_guard.ui.context import AppModal
 
 
-class MonthPicker(ModalScreen[str | None]):
+class MonthPicker(AppModal[str | None]):
     """Pick a local month from a list (the last two years) or type ``YYYY-MM``."""
 
     BINDINGS = [Binding("escape", "cancel", "取消", id="month-cancel", tooltip="不换月份")]
@@ -59,7 +59,7 @@ class MonthPicker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class DayRangePicker(ModalScreen[tuple[date, date] | None]):
+class DayRangePicker(AppModal[tuple[date, date] | None]):
     """Two local days (inclusive) for a drill-down list."""
 
     BINDINGS = [Binding("escape", "cancel", "取消", id="range-cancel", tooltip="不改日期范围")]
@@ -102,7 +102,7 @@ class DayRangePicker(ModalScreen[tuple[date, date] | None]):
         self.dismiss(None)
 
 
-class SaveExportDialog(ModalScreen[Path | None]):
+class SaveExportDialog(AppModal[Path | None]):
     """Where to save an export: the default folder and name, editable; warns before overwriting."""
 
     BINDINGS = [Binding("escape", "cancel", "取消", id="save-cancel", tooltip="不导出")]
