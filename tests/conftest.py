@@ -57,10 +57,6 @@ def require_debian_data(path: str, package: str) -> Path:
     return found
 
 
-POPPLER_CJK_DATA = "/usr/share/poppler/cidToUnicode/Adobe-GB1"
-"""What poppler needs to read a PDF whose Chinese font (STSong-Light) is not embedded."""
-
-
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path_factory.mktemp("data")

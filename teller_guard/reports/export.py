@@ -320,6 +320,13 @@ def _write_xlsx(
         header_format={"general": XFormat().set_bold().set_background_color("#DDEBF7").set_border("thin")},
         freeze_panes={"明细": {"row": 1, "col": 0}, "汇总": {"row": header_row + 1, "col": 0}},
         autofilter={"明细": True},
+        # Printed (or converted to PDF), every sheet is one page wide; the ledger in landscape.
+        page_setup={
+            "汇总": {"fit_to_pages": (1, 0)},
+            "趋势": {"fit_to_pages": (1, 0)},
+            "涉诈类型": {"fit_to_pages": (1, 0)},
+            "明细": {"fit_to_pages": (1, 0), "landscape": True, "repeat_rows": 0},
+        },
         charts={
             "趋势": [
                 {
@@ -328,9 +335,9 @@ def _write_xlsx(
                     "categories": "月份",
                     "title": f"近{len(trend)}个月核查笔数",
                     "legend": False,
-                    "row": 0,
-                    "col": 5,
-                    "width": 720,
+                    "row": len(trend) + 2,
+                    "col": 0,
+                    "width": 640,
                     "height": 280,
                 },
                 {
@@ -339,9 +346,9 @@ def _write_xlsx(
                     "categories": "月份",
                     "title": f"近{len(trend)}个月避免损失金额（元）",
                     "legend": False,
-                    "row": trend_chart_h,
-                    "col": 5,
-                    "width": 720,
+                    "row": len(trend) + 2 + trend_chart_h,
+                    "col": 0,
+                    "width": 640,
                     "height": 280,
                 },
             ],
@@ -351,9 +358,9 @@ def _write_xlsx(
                     "series": list(groups),
                     "categories": "涉诈类型",
                     "title": f"{stats.month} 涉诈类型与处置结果（笔）",
-                    "row": 0,
-                    "col": len(groups) + 3,
-                    "width": 720,
+                    "row": len(by_type) + 2,
+                    "col": 0,
+                    "width": 640,
                     "height": max(300, 34 * len(by_type) + 120),
                 }
             ]
