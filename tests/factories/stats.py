@@ -64,6 +64,7 @@ def rec(
             "warned": ("proceed_warned", "加强提示后办理"),
             "deferred": ("defer", "暂缓办理（联系家属、主管复核）"),
             "proceeded": ("proceed", "正常办理"),
+            "handoff": ("handoff", "带至柜台"),
         }
         did, label = labels[group]
         decision = DecisionRecord(

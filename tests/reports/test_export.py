@@ -317,3 +317,17 @@ def test_progress_is_reported(seeded: Repository, rules: RuleSet, tmp_path: Path
     seen: list[tuple[int, int]] = []
     export(seeded, rules, "csv", tmp_path / "m.csv", progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (6, 6)
+
+
+def test_a_lobby_to_counter_pair_is_one_ledger_row_showing_the_lobby_step(
+    seeded: Repository, rules: RuleSet, tmp_path: Path
+) -> None:
+    from tests.reports.test_stats import lobby_pair
+
+    lobby_uid, counter_uid = lobby_pair(seeded)
+    result = export(seeded, rules, "csv", tmp_path / "m.csv")
+    rows, facts = read_csv(result.path)
+    uids = [r[0] for r in rows[1:]]
+    assert counter_uid in uids and lobby_uid not in uids and result.rows == 7 == int(facts["明细行数"])
+    counter = rows[1 + uids.index(counter_uid)]
+    assert counter[DETAIL_HEADERS.index("大堂转入")] == f"{lobby_uid} L001 ATM01"

@@ -190,3 +190,113 @@ def test_month_stats_on_postgresql(pg_url: str, repo: Repository) -> None:
         assert isinstance(on_pg.current.protected.protected_fen, int)
     finally:
         pg.engine.dispose()
+
+
+# ---------------------------------------------------------------- one customer, one count
+
+
+def lobby_pair(repo: Repository, *, pending: bool = False) -> tuple[str, str]:
+    """A lobby case handed to the counter (24 Nov) and, unless ``pending``, the counter case that
+    continues it (dissuaded, ¥500)."""
+    from tests.factories.stats import rec
+
+    lobby_uid, counter_uid = "l" * 32, "k" * 32
+    repo.save_intervention(
+        rec(
+            "2026-11-24T02:00:00",
+            uid=lobby_uid,
+            channel="atm",
+            group="handoff",
+            staff="L001",
+            role="lobby",
+            typology="investment",
+            level="high",
+        )
+    )
+    if not pending:
+        repo.save_intervention(
+            rec(
+                "2026-11-24T02:20:00",
+                uid=counter_uid,
+                group="dissuaded",
+                protected=50_000,
+                amount=50_000,
+                typology="investment",
+                level="high",
+                handoff_from_uid=lobby_uid,
+            )
+        )
+    return lobby_uid, counter_uid
+
+
+def test_a_lobby_to_counter_pair_counts_once_under_the_counters_outcome(seeded: Repository) -> None:
+    lobby_uid, counter_uid = lobby_pair(seeded)
+    stats = month_stats(seeded.engine, "2026-11", typology_labels=TYPES)
+    got = by_key(stats)
+    assert got["total.count"] == EXPECTED["total.count"] + 1  # not + 2
+    assert got["group.handoff"] == 0 and got["group.dissuaded"] == EXPECTED["group.dissuaded"] + 1
+    assert got["typology.investment"] == EXPECTED["typology.investment"] + 1
+    assert got["channel.atm"] == EXPECTED["channel.atm"]  # the lobby step is not a second check
+    assert got["protected.amount"] == EXPECTED["protected.amount"] + 50_000
+    assert stats.trend[-1].interventions == EXPECTED["total.count"] + 1
+    uids = drill(seeded.engine, next(f for f in stats.figures() if f.key == "total.count").filter)
+    assert counter_uid in uids and lobby_uid not in uids
+    for fig in stats.figures():  # every figure still drills down to exactly its interventions
+        if fig.kind == "count":
+            assert drill_count(seeded.engine, fig.filter) == fig.value, fig.key
+    (counter,) = [s for s in drill_summaries(seeded.engine, DrillFilter(month="2026-11")) if s.uid == counter_uid]
+    assert counter.handoff_from_uid == lobby_uid  # the lobby step stays visible on the counter's row
+
+
+def test_a_handoff_not_yet_continued_counts_as_brought_to_the_counter(seeded: Repository) -> None:
+    lobby_pair(seeded, pending=True)
+    got = by_key(month_stats(seeded.engine, "2026-11"))
+    assert got["total.count"] == EXPECTED["total.count"] + 1 and got["group.handoff"] == 1
+
+
+# ---------------------------------------------------------------- the cache
+
+
+def test_cached_months_follow_every_new_record(seeded: Repository) -> None:
+    from tests.factories.stats import rec
+
+    before = month_stats(seeded.engine, "2026-11")  # fills the cache for Nov, Oct, Nov 2025 and the trend
+    with seeded.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM stats_cache")).scalar_one() >= 15
+    # A correction written in December that replaces a November record changes November.
+    seeded.save_intervention(
+        rec(
+            "2026-12-03T02:00:00",
+            uid="e2" + "0" * 30,
+            group="dissuaded",
+            protected=2_000_000,
+            amount=2_000_000,
+            typology="investment",
+            corrects_uid="e" * 32,
+            correction_reason="结果录错",
+        )
+    )
+    # A late record closed in November (a draft finished from a backup, an import) too.
+    seeded.save_intervention(rec("2026-11-29T02:00:00", uid="m" * 32, group="warned", amount=10_000))
+    after = month_stats(seeded.engine, "2026-11")
+    with seeded.engine.begin() as conn:
+        conn.execute(text("DELETE FROM stats_cache"))
+    fresh = month_stats(seeded.engine, "2026-11")
+    assert [(f.key, f.value, f.previous, f.last_year) for f in after.figures()] == [
+        (f.key, f.value, f.previous, f.last_year) for f in fresh.figures()
+    ]
+    assert after.trend == fresh.trend
+    assert after.current.total.count == before.current.total.count  # e replaced (-1), m added (+1)
+    assert after.current.by_group["warned"].count == 1  # e gone, m in
+    assert after.current.protected.count == before.current.protected.count  # the correction counts in December
+    december = month_stats(seeded.engine, "2026-12")
+    assert december.current.by_group["dissuaded"].count == 1
+
+
+def test_schema_head_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from teller_guard.storage.db import MIGRATIONS
+    from teller_guard.storage.queries import SCHEMA_HEAD
+
+    assert ScriptDirectory(str(MIGRATIONS)).get_current_head() == SCHEMA_HEAD
