@@ -1,4 +1,4 @@
-"""Global configuration (pydantic-settings): environment variables, then command-line flags.
+"""Global configuration: environment variables, then command-line flags.
 
 | variable | meaning | default |
 | --- | --- | --- |
@@ -15,11 +15,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "teller-guard"
 
@@ -30,28 +29,63 @@ def _shipped_rules() -> Path:
     return shipped_rules_dir()
 
 
-class Settings(BaseSettings):
-    """teller_guard's settings, read from ``TELLER_GUARD_*`` environment variables."""
+ENV_PREFIX = "TELLER_GUARD_"
+FIELDS = ("data_dir", "db", "rules", "tz")
 
-    model_config = SettingsConfigDict(env_prefix="TELLER_GUARD_", extra="ignore")
 
-    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir(APP_NAME, appauthor=False)))
+class SettingsError(ValueError):
+    """A setting that cannot be used: names the field and says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+    @property
+    def variable(self) -> str:
+        """The environment variable that sets it (``TELLER_GUARD_TZ``)."""
+        return ENV_PREFIX + self.field.upper()
+
+
+class Settings:
+    """teller_guard's settings, read from ``TELLER_GUARD_*`` environment variables (any case);
+    keyword arguments (the command-line flags) win. Unknown keywords are ignored.
+
+    Plain Python, no model class: building any pydantic model, or importing pydantic-settings
+    (which loads asyncio and its cloud providers), costs several times ``import pydantic`` at
+    every start, and ``teller-guard stats`` must start within 3x that.
+
+    Raises:
+        SettingsError: an unknown time zone.
+    """
+
+    data_dir: Path
     """Where the embedded database, the installation secret and exports live."""
-    db: str | None = None
+    db: str | None
     """SQLAlchemy URL; ``None`` means ``sqlite:///<data_dir>/teller_guard.db``."""
-    rules: Path = Field(default_factory=lambda: _shipped_rules())
+    rules: Path
     """The rules folder."""
-    tz: str = "Asia/Shanghai"
+    tz: str
     """The branch's time zone: reports count local business days and months."""
 
-    @field_validator("tz")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
+    def __init__(self, **given: Any) -> None:
+        env = {k.upper(): v for k, v in os.environ.items() if k.upper().startswith(ENV_PREFIX)}
+
+        def pick(name: str) -> Any:
+            return given[name] if name in given else env.get(ENV_PREFIX + name.upper())
+
+        data_dir, db, rules, tz = (pick(name) for name in FIELDS)
+        self.data_dir = Path(data_dir) if data_dir else Path(user_data_dir(APP_NAME, appauthor=False))
+        self.db = str(db) if db is not None else None
+        self.rules = Path(rules) if rules else _shipped_rules()
+        self.tz = str(tz) if tz else "Asia/Shanghai"
         try:
-            ZoneInfo(value)
+            ZoneInfo(self.tz)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
+            raise SettingsError("tz", f"unknown time zone {self.tz!r}") from None
+
+    def __repr__(self) -> str:
+        return f"Settings(data_dir={self.data_dir!r}, db={self.db!r}, rules={self.rules!r}, tz={self.tz!r})"
 
     @property
     def db_url(self) -> str:

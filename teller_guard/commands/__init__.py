@@ -12,9 +12,7 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from teller_guard.config import Settings
+from teller_guard.config import Settings, SettingsError
 from teller_guard.core.clock import Clock, local_today, system_clock
 from teller_guard.core.errors import InputError, RulesError
 
@@ -73,11 +71,9 @@ class Context:
         if getattr(args, "rules", None):
             overrides["rules"] = args.rules
         try:
-            return cls(Settings(**overrides), clock)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            key = "TELLER_GUARD_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
-            raise Failure(f"{key}: {err['msg']}") from None
+            return cls(Settings(**overrides), clock)
+        except SettingsError as exc:
+            raise Failure(f"{exc.variable}: {exc.message}") from None
 
     @cached_property
     def rules(self) -> RuleSet:
