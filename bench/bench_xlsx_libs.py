@@ -13,7 +13,6 @@ import argparse
 import csv
 import io
 import time
-from datetime import datetime
 
 from _common import OUT, TZ, busiest_full_month, demo_db, load_note, report
 
@@ -26,7 +25,7 @@ def main() -> None:
     path, _ = demo_db(args.n)
     month, _ = busiest_full_month(path)
 
-    from teller_guard.reports.ledger import DETAIL_HEADERS, INT_COLUMNS, MONEY_COLUMNS, TIME_COLUMN, format_rows
+    from teller_guard.reports.ledger import DETAIL_HEADERS, INT_COLUMNS, MONEY_COLUMNS, TIME_COLUMN, format_rows, typed
     from teller_guard.reports.stats import shift_month
     from teller_guard.storage.queries import Reader, ledger_rows
 
@@ -34,13 +33,7 @@ def main() -> None:
     with Reader.open(f"sqlite:///{path}") as reader:
         for m in (month, shift_month(month, -1)):
             for cells in format_rows(ledger_rows(reader, m), TZ):
-                values: list[object] = list(cells)
-                values[TIME_COLUMN] = datetime.fromisoformat(cells[TIME_COLUMN])
-                for k in MONEY_COLUMNS:
-                    values[k] = float(cells[k])
-                for k in INT_COLUMNS:
-                    values[k] = int(cells[k])
-                rows.append(values)
+                rows.append(typed(cells))
                 if len(rows) == args.rows:
                     break
             if len(rows) == args.rows:

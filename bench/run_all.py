@@ -26,6 +26,7 @@ def main() -> int:
         ["bench_insert.py", "--n", str(args.n)],
         ["bench_stats.py", "--n", str(args.n)],
         ["bench_export.py", "--n", str(args.n)],
+        ["bench_xlsx_libs.py", "--n", str(args.n)],
     ]
     for cmd in runs:
         print(f"\n== {' '.join(cmd)}", flush=True)

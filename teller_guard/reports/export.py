@@ -41,6 +41,7 @@ from teller_guard.reports.ledger import (
     Totals,
     format_rows,
     scrub,
+    typed,
     verify_csv,
 )
 from teller_guard.reports.stats import MonthStats, month_stats, outcome_matrix
@@ -242,15 +243,8 @@ def _write_xlsx(
     facts = facts_of(h.rows, h.hexdigest())
 
     def detail() -> Iterator[dict[str, Any]]:
-        headers = DETAIL_HEADERS
         for line in kept:
-            values: list[Any] = list(line)
-            values[TIME_COLUMN] = datetime.fromisoformat(line[TIME_COLUMN])
-            for k in MONEY_COLUMNS:
-                values[k] = float(values[k])
-            for k in INT_COLUMNS:
-                values[k] = int(values[k])
-            yield dict(zip(headers, values, strict=True))
+            yield dict(zip(DETAIL_HEADERS, typed(line), strict=True))
 
     money = XFormat().set_num_format("#,##0.00")
     count = XFormat().set_num_format("#,##0")

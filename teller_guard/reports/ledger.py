@@ -303,6 +303,17 @@ def format_rows(
         ]
 
 
+def typed(line: list[str]) -> list[Any]:
+    """A ledger line as a spreadsheet types it: the local time as a date, money and the score as numbers."""
+    values: list[Any] = list(line)
+    values[TIME_COLUMN] = datetime.fromisoformat(line[TIME_COLUMN])
+    for k in MONEY_COLUMNS:
+        values[k] = float(line[k])
+    for k in INT_COLUMNS:
+        values[k] = int(line[k])
+    return values
+
+
 # ---------------------------------------------------------------- checksum
 
 

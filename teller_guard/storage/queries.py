@@ -390,6 +390,18 @@ class _Cache:
             self._writes.append({"k": f"{CACHE_VERSION}:{key}", "w": self.top, "p": payload})
         return str(payload)
 
+    def split(self, kind: str, months: Sequence[str]) -> tuple[dict[str, str], list[str]]:
+        """The cached payloads of ``months`` and the months still to read."""
+        found: dict[str, str] = {}
+        missing: list[str] = []
+        for m in dict.fromkeys(months):
+            payload = self.get(f"{kind}:{m}", m)
+            if payload is None:
+                missing.append(m)
+            else:
+                found[m] = payload
+        return found, missing
+
     def put(self, key: str, payload: str) -> None:
         if self.enabled:
             self._writes.append({"k": f"{CACHE_VERSION}:{key}", "w": self.top, "p": payload})
@@ -405,14 +417,8 @@ class _Cache:
 def month_rows(reader: Reader, months: Sequence[str]) -> dict[str, MonthRows]:
     """The grouped rows of each month (cached on SQLite, see the module docstring)."""
     cache = _Cache(reader)
-    out: dict[str, MonthRows] = {}
-    missing: list[str] = []
-    for m in dict.fromkeys(months):
-        payload = cache.get(f"month:{m}", m)
-        if payload is not None:
-            out[m] = MonthRows.from_json(m, payload)
-        else:
-            missing.append(m)
+    found, missing = cache.split("month", months)
+    out = {m: MonthRows.from_json(m, payload) for m, payload in found.items()}
     if missing:
         gone = _superseded(reader, missing)
         for m in missing:
@@ -428,14 +434,8 @@ def trend_rows(reader: Reader, months: Sequence[str]) -> list[TrendRow]:
     Months not cached are read as one grouped query over the outcome index.
     """
     cache = _Cache(reader)
-    got: dict[str, TrendRow] = {}
-    missing: list[str] = []
-    for m in dict.fromkeys(months):
-        payload = cache.get(f"trend:{m}", m)
-        if payload is not None:
-            got[m] = TrendRow(m, *json.loads(payload))
-        else:
-            missing.append(m)
+    found, missing = cache.split("trend", months)
+    got = {m: TrendRow(m, *json.loads(payload)) for m, payload in found.items()}
     if missing:
         marks, params = _in("m", missing)
         acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
