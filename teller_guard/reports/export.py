@@ -195,12 +195,12 @@ def _write_csv(out: Path, lines: Iterator[list[str]], facts_of: Callable[[int, s
 
     with atomic_path(out) as tmp:
         with open(tmp, "wb") as fh:
-            fh.write(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel and WPS then read the Chinese correctly
-            h = Hasher(fh)
+            # UTF-8 BOM: Excel and WPS then read the Chinese correctly.
+            h = Hasher(fh, file_prefix=b"\xef\xbb\xbf")
             h.row(DETAIL_HEADERS)
             h.many(lines)
             facts = facts_of(h.rows, h.hexdigest())
-        write_companions(out, tmp, facts)
+        write_companions(out, facts, file_sha256=h.file_sha.hexdigest(), file_bytes=h.file_bytes)
     return ExportResult(out, facts.rows, facts.sha256, facts, (manifest_path(out), sha256_path(out)))
 
 

@@ -320,12 +320,17 @@ def typed(line: list[str]) -> list[Any]:
 class Hasher:
     """Feeds rows through the canonical CSV encoding into SHA-256 (and optionally a file)."""
 
-    def __init__(self, sink: Any | None = None) -> None:
+    def __init__(self, sink: Any | None = None, *, file_prefix: bytes = b"") -> None:
         self.sha = hashlib.sha256()
         self.buf = io.StringIO()
         self.writer = csv.writer(self.buf, lineterminator="\r\n")
         self.sink = sink
         self.rows = 0
+        self.file_sha = hashlib.sha256(file_prefix)
+        """The whole file as written to ``sink`` (``file_prefix``, e.g. a BOM, then the rows)."""
+        self.file_bytes = len(file_prefix)
+        if sink is not None and file_prefix:
+            sink.write(file_prefix)
 
     def row(self, values: list[str] | tuple[str, ...]) -> None:
         self.writer.writerow(values)
@@ -350,6 +355,8 @@ class Hasher:
         self.sha.update(data)
         if self.sink is not None:
             self.sink.write(data)
+            self.file_sha.update(data)
+            self.file_bytes += len(data)
 
     def hexdigest(self) -> str:
         self.flush()

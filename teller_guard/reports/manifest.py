@@ -71,21 +71,11 @@ def read_manifest(path: Path) -> dict[str, Any]:
         return {}
 
 
-def _sha256_file(path: Path) -> tuple[str, int]:
-    sha = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            sha.update(chunk)
-            size += len(chunk)
-    return sha.hexdigest(), size
-
-
-def write_companions(csv_target: Path, csv_written: Path, facts: ExportFacts) -> None:
-    """Write the manifest and the ``.sha256`` of the CSV at ``csv_written`` (still a temporary
-    file that will become ``csv_target``)."""
-    file_sha, size = _sha256_file(csv_written)
-    data = manifest(facts, csv_target.name, file_sha, size)
+def write_companions(csv_target: Path, facts: ExportFacts, *, file_sha256: str, file_bytes: int) -> None:
+    """Write the manifest and the ``.sha256`` of the CSV that becomes ``csv_target`` (its file
+    hash taken while it was written: the file is not read again)."""
+    file_sha = file_sha256
+    data = manifest(facts, csv_target.name, file_sha, file_bytes)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     mpath = manifest_path(csv_target)
     write_atomic(mpath, text.encode("utf-8"))
