@@ -27,6 +27,7 @@ KEYS = {
     "payee_relation",
     "notes",
     "observations",
+    "facts",
     "answers",
     "date",
 }
@@ -74,8 +75,10 @@ def customer_facts(raw: Any, on: date) -> CustomerFacts:
     return CustomerFacts(age=int(age))
 
 
-def parse_input(data: Mapping[str, Any], today: date) -> AssessmentInput:
+def parse_input(data: Mapping[str, Any], today: date, *, require_customer: bool = True) -> AssessmentInput:
     """Validate a JSON object into an :class:`AssessmentInput`.
+
+    ``require_customer=False`` lets a labelled case leave the customer unknown (no age).
 
     Raises:
         InputError: naming the first field that is wrong.
@@ -98,6 +101,9 @@ def parse_input(data: Mapping[str, Any], today: date) -> AssessmentInput:
     obs = data.get("observations", [])
     if not isinstance(obs, list) or not all(isinstance(o, str) for o in obs):
         raise InputError("observations", "must be a list of observation ids")
+    facts = data.get("facts", [])
+    if not isinstance(facts, list) or not all(isinstance(o, str) for o in facts):
+        raise InputError("facts", "must be a list of transaction fact ids")
     prev = data.get("previous_purposes", [])
     if not isinstance(prev, list) or not all(isinstance(o, str) for o in prev):
         raise InputError("previous_purposes", "must be a list of strings")
@@ -107,12 +113,15 @@ def parse_input(data: Mapping[str, Any], today: date) -> AssessmentInput:
     return AssessmentInput(
         channel=channel,
         amount=amount,
-        customer=customer_facts(data.get("customer"), on),
+        customer=customer_facts(data.get("customer"), on)
+        if require_customer or data.get("customer") is not None
+        else CustomerFacts(),
         purpose=_text(data, "purpose"),
         previous_purposes=tuple(prev),
         payee_relation=_text(data, "payee_relation"),
         notes=_text(data, "notes"),
         observations=frozenset(obs),
+        facts=frozenset(facts),
         answers=answers_from(answers),
         on_date=on,
     )

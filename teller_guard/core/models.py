@@ -39,6 +39,8 @@ class AssessmentInput(Frozen):
     """Anything else the customer said (where the account came from, who called …)."""
     observations: frozenset[str] = frozenset()
     """Observed signal ids (on_phone, nervous, reading_instructions, …)."""
+    facts: frozenset[str] = frozenset()
+    """Transaction facts (signal ids with ``fact = true``: early_withdrawal, whole_balance, …)."""
     answers: dict[str, bool | str] = {}
     """Checklist item id → option id (choice), bool (yes/no, reminder) or text."""
     on_date: date | None = None

@@ -37,6 +37,7 @@ from teller_guard.core.schema import (
     TypologiesFile,
     TypologyDef,
 )
+from teller_guard.core.similarity import ScriptIndex
 from teller_guard.core.text import Concept, Matcher, Negation, expand, normalise
 
 FILES: dict[str, type[BaseModel]] = {
@@ -56,7 +57,8 @@ class PurposeCategory:
     id: str
     label: str
     regex: re.Pattern[str]
-    typical_max_yuan: Decimal | None
+    typical_max_yuan: Decimal
+    options: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,16 @@ class RuleSet:
     purposes: tuple[PurposeCategory, ...]
     levels: dict[str, LevelDef] = field(default_factory=dict)
     decisions: dict[str, DecisionDef] = field(default_factory=dict)
+    scripts: ScriptIndex | None = None
+    """The exemplar scripts of every typology (the similarity cue), if ``lexicon.toml`` enables it."""
+    similarity_signal: str | None = None
+    name_at: float | None = None
+    story_change_below: float = 0.2
+    beneficiaries: tuple[str, ...] = ()
+    """Concepts naming who the money is for (a story for someone else is a new story)."""
+    typology_matcher: dict[str, Matcher] = field(default_factory=dict)
+    items: dict[tuple[str, str], ItemDef] = field(default_factory=dict)
+    """(channel, item id) → checklist item, for the engine's per-answer look-up."""
 
     def __repr__(self) -> str:
         return f"RuleSet(folder={str(self.folder)!r}, version={self.version!r})"
@@ -88,11 +100,16 @@ class RuleSet:
         return next(c for c in self.checklists.values() if c.channel == channel)
 
     def item(self, channel: str, item_id: str) -> ItemDef | None:
-        return next((i for i in self.checklist_for(channel).item if i.id == item_id), None)
+        return self.items.get((channel, item_id))
 
     @property
     def observable(self) -> dict[str, SignalDef]:
         return {k: s for k, s in self.signals.items() if s.observable}
+
+    @property
+    def facts(self) -> dict[str, SignalDef]:
+        """Transaction facts (``fact = true``): given as ``facts`` to ``assess``."""
+        return {k: s for k, s in self.signals.items() if s.fact}
 
     def decisions_for(self, channel: str) -> list[DecisionDef]:
         return [d for d in self.policy.decision if channel in d.channels]
@@ -331,8 +348,21 @@ def _cross_check(
         for p in lex.purpose:
             terms = sorted((normalise(t) for t in p.terms), key=len, reverse=True)
             purposes.append(
-                PurposeCategory(p.id, p.label, re.compile("|".join(map(re.escape, terms))), p.typical_max_yuan)
+                PurposeCategory(
+                    p.id,
+                    p.label,
+                    re.compile("|".join(map(re.escape, terms))),
+                    p.typical_max_yuan,
+                    frozenset(p.options),
+                )
             )
+        for c in lex.beneficiaries:
+            if raw_concept_ids is not None and c not in raw_concept_ids:
+                bad("lexicon.toml", "beneficiaries", f"unknown concept '{c}'")
+        if lex.similarity is not None:
+            need_signal("lexicon.toml", "similarity.signal", lex.similarity.signal)
+            if lex.similarity.name_at is not None and lex.similarity.name_at < lex.similarity.min_similarity:
+                bad("lexicon.toml", "similarity.name_at", "must not be below min_similarity")
 
     typology_matchers: list[tuple[str, Matcher]] = []
     if typ_file:
@@ -392,6 +422,21 @@ def _cross_check(
         if checklists and ch not in channels:
             bad(CHECKLIST_DIR, "", f"no checklist for channel '{ch}'")
 
+    if lex:
+        purpose_options = {
+            o.id for cl in checklists.values() for i in cl.item if i.text_field == "purpose" for o in i.options
+        }
+        for i, p in enumerate(lex.purpose):
+            for opt in p.options:
+                if checklists and opt not in purpose_options:
+                    bad(
+                        "lexicon.toml",
+                        f"purpose[{i}]({p.id}).options",
+                        f"unknown option '{opt}' (not an option of a checklist purpose question)",
+                    )
+        for d in _dupes(o for p in lex.purpose for o in p.options):
+            bad("lexicon.toml", "purpose", f"option '{d}' belongs to more than one purpose")
+
     branch: BranchFile | None = parsed.get("branch.toml")
     if branch:
         for d in _dupes(m.id for m in branch.machines):
@@ -399,6 +444,16 @@ def _cross_check(
 
     if problems or None in parsed.values() or len(parsed) != len(FILES) or policy is None or lex is None:
         return None
+    sim = lex.similarity
+    scripts = (
+        ScriptIndex.build(
+            ((t.id, e) for t in typologies.values() for e in t.exemplars),
+            min_similarity=sim.min_similarity,
+            min_shared=sim.min_shared,
+        )
+        if sim is not None
+        else None
+    )
     return RuleSet(
         folder=root,
         version=ruleset_version(root),
@@ -415,6 +470,13 @@ def _cross_check(
         purposes=tuple(purposes),
         levels={lv.id: lv for lv in policy.level},
         decisions={d.id: d for d in policy.decision},
+        scripts=scripts,
+        similarity_signal=sim.signal if sim is not None else None,
+        name_at=sim.name_at if sim is not None else None,
+        story_change_below=lex.story_change_below,
+        beneficiaries=tuple(lex.beneficiaries),
+        typology_matcher=dict(typology_matchers),
+        items={(c.channel, i.id): i for c in checklists.values() for i in c.item},
     )
 
 
@@ -464,5 +526,38 @@ def _check_policy(policy: PolicyFile, signals: dict[str, SignalDef], need_signal
 
     bands("age_band", policy.age_band, "min_age")
     bands("amount_band", policy.amount_band, "min_yuan")
+    if policy.calibration is not None and signals and ids == list(LEVELS):
+        _check_calibration(policy, signals, bad)
     for d in _dupes(x.id for x in policy.decision):
         bad("policy.toml", f"decision({d})", "duplicate id")
+
+
+def _check_calibration(policy: PolicyFile, signals: dict[str, SignalDef], bad: Any) -> None:
+    """The weights keep the promises policy.toml [calibration] makes (two behaviours reach 中 …)."""
+    cal = policy.calibration
+    assert cal is not None
+    min_score = {lv.id: lv.min_score for lv in policy.level}
+    behaviours = sorted(s.weight for s in signals.values() if s.category == "behaviour" and s.observable)
+    for level, n in cal.behaviours_for.items():
+        if n > len(behaviours):
+            bad("policy.toml", f"calibration.behaviours_for.{level}", f"only {len(behaviours)} behaviour signals exist")
+            continue
+        lightest = sum(behaviours[:n])
+        if lightest < min_score[level]:
+            bad(
+                "policy.toml",
+                f"calibration.behaviours_for.{level}",
+                f"the {n} lightest behaviour signals add up to {lightest}, below {level} ({min_score[level]}): "
+                "raise their weights in signals.toml or change the promise",
+            )
+    if cal.age_and_amount_below is not None:
+        heaviest = max((signals[b.signal].weight for b in policy.age_band if b.signal in signals), default=0) + max(
+            (signals[b.signal].weight for b in policy.amount_band if b.signal in signals), default=0
+        )
+        if heaviest >= min_score[cal.age_and_amount_below]:
+            bad(
+                "policy.toml",
+                "calibration.age_and_amount_below",
+                f"the heaviest age and amount bands add up to {heaviest}, "
+                f"which reaches {cal.age_and_amount_below} ({min_score[cal.age_and_amount_below]})",
+            )

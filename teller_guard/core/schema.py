@@ -44,8 +44,17 @@ class SignalDef(Strict):
     source: Source
     observable: bool = False
     """The teller or lobby staff can tick it directly (二看 observations)."""
+    fact: bool = False
+    """A fact about the transaction the teller or the core system knows (an early break of a fixed
+    deposit, the whole balance …): given as ``facts`` to ``assess`` or answered at the counter."""
     min_level: Level | None = None
     """When this signal fires, the level is at least this (a floor, never a ceiling)."""
+
+    @model_validator(mode="after")
+    def _observed_or_fact(self) -> SignalDef:
+        if self.observable and self.fact:
+            raise ValueError("a signal is either observed (observable) or a transaction fact (fact), not both")
+        return self
 
     @field_validator("reason")
     @classmethod
@@ -99,8 +108,26 @@ class PurposeDef(Strict):
     id: Id
     label: Text
     terms: list[Text] = Field(min_length=1)
-    typical_max_yuan: Decimal | None = Field(default=None, ge=0)
-    """Above this amount the purpose is implausible and ``amount_purpose_mismatch`` fires."""
+    typical_max_yuan: Decimal = Field(gt=0)
+    """The top of what this purpose usually costs one family in one transfer; above it the purpose
+    does not explain the amount and ``amount_purpose_mismatch`` fires. Every purpose has one: a
+    coached customer names an ordinary purpose, and only its range can give the story away."""
+    options: list[Id] = []
+    """Checklist options (the 用途 list) that mean this purpose, so a choice alone is classified."""
+
+
+class SimilarityDef(Strict):
+    """The complementary similarity cue: what the customer said against each typology's exemplar scripts."""
+
+    signal: Id
+    """The (low-weight) signal raised when a script is recognised (reason: 与「…」话术相似)."""
+    min_similarity: float = Field(gt=0, le=1)
+    """Share of a script's distinctive character pairs the customer's words must contain."""
+    min_shared: int = Field(default=3, ge=1, le=20)
+    """At least this many distinct character pairs in common (a short script is not matched by one word)."""
+    name_at: float | None = Field(default=None, gt=0, le=1)
+    """At or above this similarity the typology is also named (with its script for the teller),
+    without its own weight: only the low-weight similarity signal adds points."""
 
 
 class LexiconFile(Strict):
@@ -111,6 +138,13 @@ class LexiconFile(Strict):
     concept: list[ConceptDef] = Field(min_length=1)
     text_rule: list[TextRuleDef] = []
     purpose: list[PurposeDef] = []
+    beneficiaries: list[Id] = []
+    """Concepts that say who the money is for (``family``, ``acquaintance`` …): the same purpose
+    for someone else (给儿子买房 → 给女儿买房) is a story that changed."""
+    story_change_below: float = Field(default=0.2, ge=0, le=1)
+    """Two stated purposes of no known category whose character-pair similarity is below this tell
+    different stories (``purpose_changed``); a purpose restated in other words stays above it."""
+    similarity: SimilarityDef | None = None
 
 
 # ------------------------------------------------------------- typologies.toml
@@ -133,6 +167,10 @@ class TypologyDef(Strict):
     """Concepts that show a benign story; when any is present the typology does not fire."""
     script: list[Text] = Field(min_length=1)
     """Short lines for the teller to say back (六个一 / 八个凡是 / 三不一要)."""
+    exemplars: list[Text] = []
+    """How the fraudster's script usually sounds in a victim's mouth, written from DOMAIN.md §3–§5
+    and the public typology descriptions (never from reports of real interventions): matched
+    by character pairs as a low-weight cue when the word families miss."""
     actions: list[Text] = []
     """Extra recommended actions for this fraud (e.g. 拨打 12333 核实)."""
     source: Source
@@ -183,6 +221,18 @@ class DecisionDef(Strict):
     allowed_at: list[Level] = list(LEVELS)
 
 
+class CalibrationDef(Strict):
+    """Promises about the weights, checked whenever the rules are loaded (a branch that edits a
+    weight learns at once if it breaks one)."""
+
+    behaviours_for: dict[Level, int] = {}
+    """Level → how many observed warning behaviours (``category = "behaviour"``, observable)
+    reach it at any age: the lightest that many must add up to the level's ``min_score``."""
+    age_and_amount_below: Level | None = None
+    """The heaviest age band and amount band together stay below this level: an ordinary
+    transfer is never lifted by who the customer is and how much alone."""
+
+
 class MetaDef(Strict):
     name: Text
     edition: Text
@@ -195,6 +245,7 @@ class PolicyFile(Strict):
     age_band: list[AgeBand] = Field(min_length=1)
     amount_band: list[AmountBand] = Field(min_length=1)
     decision: list[DecisionDef] = Field(min_length=1)
+    calibration: CalibrationDef | None = None
 
 
 # ---------------------------------------------------------------- checklists/*.toml

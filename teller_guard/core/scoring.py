@@ -8,16 +8,20 @@ observation, a larger amount or an older customer can never lower the score.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 
 from teller_guard.core.errors import InputError
 from teller_guard.core.models import Assessment, AssessmentInput, FiredSignal, SuspectedTypology
 from teller_guard.core.money import format_yuan, yuan_to_fen
-from teller_guard.core.rules import RuleSet
-from teller_guard.core.schema import LEVELS
+from teller_guard.core.rules import PurposeCategory, RuleSet
+from teller_guard.core.schema import LEVELS, TypologyDef
+from teller_guard.core.similarity import bigrams
 from teller_guard.core.text import TextScan, normalise
 
 _RANK = {lv: i for i, lv in enumerate(LEVELS)}
+OBSERVED_BY = {"counter": "柜员观察", "atm": "现场观察"}
+"""The evidence of an observation, by channel (how a record tells an observation from a word or an answer)."""
+FACT_EVIDENCE = "交易信息"
+"""The evidence of a transaction fact given to the engine."""
 
 
 class _Fired:
@@ -85,28 +89,123 @@ def _answers(rules: RuleSet, inp: AssessmentInput, fired: _Fired, asserted: dict
             raise InputError(f"answers.{item_id}", "must be text")
 
 
-def _purpose_checks(rules: RuleSet, inp: AssessmentInput, scan: TextScan, fired: _Fired) -> None:
-    def category(text: str) -> tuple[str, str, Decimal | None] | None:
-        norm = normalise(text)
-        for p in rules.purposes:
-            m = p.regex.search(norm)
-            if m:
-                return p.label, m.group(0), p.typical_max_yuan
-        return None
+def _categories(rules: RuleSet, text: str) -> list[tuple[PurposeCategory, str]]:
+    """The purpose categories a stated purpose names, each with the phrase that named it."""
+    if not text.strip():
+        return []
+    norm = normalise(text)
+    return [(p, m.group(0)) for p in rules.purposes if (m := p.regex.search(norm))]
 
-    now = category(inp.purpose) if inp.purpose.strip() else None
-    if now is not None:
-        label, phrase, cap = now
-        if cap is not None and inp.amount > cap and "amount_purpose_mismatch" in rules.signals:
+
+def _chosen_category(rules: RuleSet, inp: AssessmentInput) -> tuple[PurposeCategory, str] | None:
+    """The category of the 用途 option the teller chose, when the answers carry one."""
+    for item_id, value in inp.answers.items():
+        item = rules.item(inp.channel, item_id)
+        if item is None or item.text_field != "purpose" or not isinstance(value, str):
+            continue
+        for p in rules.purposes:
+            if value in p.options:
+                label = next((o.label for o in item.options if o.id == value), value)
+                return p, label
+    return None
+
+
+def _people(rules: RuleSet, text: str) -> set[str]:
+    """Who a stated purpose says the money is for (the lexicon's beneficiary words)."""
+    norm = normalise(text)
+    return {m.group(0) for c in rules.beneficiaries for m in rules.concepts[c].regex.finditer(norm)}
+
+
+def _dice(a: str, b: str) -> float:
+    ga, gb = bigrams(normalise(a)), bigrams(normalise(b))
+    if not ga or not gb:
+        return 1.0 if normalise(a) == normalise(b) else 0.0
+    return 2 * len(ga & gb) / (len(ga) + len(gb))
+
+
+def story_change(rules: RuleSet, before: str, now: str) -> str | None:
+    """Evidence that two stated purposes tell different stories, or None when one restates the other.
+
+    Different purpose categories (买车 → 彩礼); the same category for someone else (给儿子买房 →
+    给女儿买房); or, when either has no known category, words that share almost nothing.
+    """
+    if not before.strip() or not now.strip():
+        return None
+    said = f"“{_quote(before)}”→“{_quote(now)}”"
+    was, now_cats = _categories(rules, before), _categories(rules, now)
+    if was and now_cats:
+        if not {p.id for p, _ in was} & {p.id for p, _ in now_cats}:
+            return said
+        who_was, who_now = _people(rules, before), _people(rules, now)
+        if who_was and who_now and not who_was & who_now:
+            return f"{said}（为谁用钱变了）"
+        return None
+    if _dice(before, now) < rules.story_change_below:
+        return said
+    return None
+
+
+def _quote(text: str, limit: int = 24) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _purpose_checks(rules: RuleSet, inp: AssessmentInput, fired: _Fired) -> None:
+    cats = _categories(rules, inp.purpose)
+    chosen = _chosen_category(rules, inp)
+    if chosen and all(p.id != chosen[0].id for p, _ in cats):
+        cats.append(chosen)
+    if cats and "amount_purpose_mismatch" in rules.signals:
+        # Several purposes named: the most generous range applies.
+        cat, phrase = max(cats, key=lambda c: c[0].typical_max_yuan)
+        if inp.amount > cat.typical_max_yuan:
             fired.add(
                 "amount_purpose_mismatch",
-                f"用途“{phrase}”，金额 {format_yuan(yuan_to_fen(inp.amount))} 超出常见范围 {format_yuan(yuan_to_fen(cap))}",
+                f"用途“{phrase}”，金额 {format_yuan(yuan_to_fen(inp.amount))} 超出常见范围 "
+                f"{format_yuan(yuan_to_fen(cat.typical_max_yuan))}",
             )
     if "purpose_changed" in rules.signals:
         for earlier in inp.previous_purposes:
-            before = category(earlier) if earlier.strip() else None
-            if before and now and before[0] != now[0]:
-                fired.add("purpose_changed", f"“{before[1]}”→“{now[1]}”")
+            evidence = story_change(rules, earlier, inp.purpose)
+            if evidence:
+                fired.add("purpose_changed", evidence)
+
+
+def _similar_scripts(rules: RuleSet, scan: TextScan, found: dict[str, str], fired: _Fired) -> list[tuple[str, str]]:
+    """The similarity cue: typologies whose exemplar script the words resemble (not already named).
+
+    Returns the typologies to name (similar enough, and not ruled out by a benign context).
+    """
+    index, sid = rules.scripts, rules.similarity_signal
+    if index is None or sid is None or not scan.texts:
+        return []
+    named: list[tuple[str, str]] = []
+    matches = index.match(scan.texts.values(), skip=found)
+    for tid, m in sorted(matches.items(), key=lambda kv: -kv[1].similarity):
+        matcher = rules.typology_matcher[tid]
+        if scan.benign(matcher):
+            continue
+        if matcher.neutralise:
+            again = index.match([scan.blanked(f, matcher.neutralise) for f in scan.texts]).get(tid)
+            if again is None:
+                continue
+            m = again
+        evidence = f"与「{_quote(m.exemplar)}」话术相似"
+        fired.add(sid, evidence)
+        if rules.name_at is not None and m.similarity >= rules.name_at:
+            named.append((tid, evidence))
+    return named
+
+
+def _suspected(t: TypologyDef, evidence: str, auto_stop: bool) -> SuspectedTypology:
+    return SuspectedTypology(
+        id=t.id,
+        label=t.label,
+        auto_stop=auto_stop,
+        description=t.description,
+        script=tuple(t.script),
+        evidence=evidence,
+    )
 
 
 def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
@@ -123,7 +222,15 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
                 "observations",
                 f"unknown observation {obs!r} (expected one of: {', '.join(sorted(observable))})",
             )
-        fired.add(obs, "柜员观察" if inp.channel == "counter" else "现场观察")
+        fired.add(obs, OBSERVED_BY[inp.channel])
+    known_facts = rules.facts
+    for fact in sorted(inp.facts):
+        if fact not in known_facts:
+            raise InputError(
+                "facts",
+                f"unknown transaction fact {fact!r} (expected one of: {', '.join(sorted(known_facts))})",
+            )
+        fired.add(fact, FACT_EVIDENCE)
 
     age = inp.customer.age
     if age is not None:
@@ -142,7 +249,7 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
         evidence = scan.match(matcher)
         if evidence:
             fired.add(sid, evidence)
-    _purpose_checks(rules, inp, scan, fired)
+    _purpose_checks(rules, inp, fired)
 
     found: dict[str, str] = dict(asserted)
     for tid, matcher in rules.typology_matchers:
@@ -152,17 +259,14 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
     for tid, evidence in found.items():
         t = rules.typologies[tid]
         fired.add(t.signal, evidence)
-        typologies.append(
-            SuspectedTypology(
-                id=t.id,
-                label=t.label,
-                auto_stop=t.auto_stop,
-                description=t.description,
-                script=tuple(t.script),
-                evidence=evidence,
-            )
-        )
-    typologies.sort(key=lambda t: (not t.auto_stop, -rules.signals[rules.typologies[t.id].signal].weight))
+        typologies.append(_suspected(t, evidence, t.auto_stop))
+    # Named by resemblance alone: the script for the teller, but neither the typology's own
+    # weight nor an automatic stop; only the low-weight similarity signal adds points.
+    for tid, evidence in _similar_scripts(rules, scan, found, fired):
+        typologies.append(_suspected(rules.typologies[tid], evidence, False))
+    typologies.sort(
+        key=lambda t: (not t.auto_stop, t.id not in found, -rules.signals[rules.typologies[t.id].signal].weight)
+    )
 
     signals = fired.build()
     return _conclude(rules, signals, typologies, age)

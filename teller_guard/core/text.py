@@ -82,45 +82,79 @@ class Matcher:
 
 @dataclass
 class TextScan:
-    """What the customer said in one assessment, with per-concept matches cached."""
+    """What the customer said in one assessment, with per-concept matches cached.
+
+    A concept's matches in a field are found once (negated ones dropped); a matcher's benign
+    spans (``neutralise``) are found once per field, and a match inside one does not count.
+    """
 
     texts: dict[str, str]
     concepts: Mapping[str, Concept]
     negation: Negation
-    _cache: dict[tuple[str, str, int], tuple[str, str] | None] = field(default_factory=dict)
-    _blanked: dict[tuple[str, int], str] = field(default_factory=dict)
+    _hits: dict[tuple[str, str], tuple[tuple[int, int, str], ...]] = field(default_factory=dict)
+    _spans: dict[tuple[int, str], tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    _present: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
     def of(cls, texts: Mapping[str, str], concepts: Mapping[str, Concept], negation: Negation) -> TextScan:
         return cls({k: normalise(v) for k, v in texts.items() if v and v.strip()}, concepts, negation)
 
-    def _find(self, concept: str, fld: str, neutralise: tuple[re.Pattern[str], ...]) -> tuple[str, str] | None:
-        # id() of the matcher's own tuple keys the cache: cheaper to hash than the patterns.
-        key = (concept, fld, id(neutralise) if neutralise else 0)
-        cache = self._cache
-        if key in cache:
-            return cache[key]
-        text = self._text(fld, neutralise)
-        found: tuple[str, str] | None = None
-        if text:
-            for m in self.concepts[concept].regex.finditer(text):
-                if m.group(0) and not self.negation.cancels(text, m.start()):
-                    found = (fld, m.group(0))
-                    break
-        cache[key] = found
+    def _matches(self, concept: str, fld: str) -> tuple[tuple[int, int, str], ...]:
+        key = (concept, fld)
+        found = self._hits.get(key)
+        if found is None:
+            text = self.texts.get(fld, "")
+            found = (
+                tuple(
+                    (m.start(), m.end(), m.group(0))
+                    for m in self.concepts[concept].regex.finditer(text)
+                    if m.group(0) and not self.negation.cancels(text, m.start())
+                )
+                if text
+                else ()
+            )
+            self._hits[key] = found
         return found
 
-    def _text(self, fld: str, neutralise: tuple[re.Pattern[str], ...]) -> str:
-        """The field's text with the benign spans blanked (computed once per matcher)."""
+    def spans(self, fld: str, neutralise: tuple[re.Pattern[str], ...]) -> tuple[tuple[int, int], ...]:
+        """Where the benign mentions are in a field (computed once per matcher)."""
+        # id() of the matcher's own tuple keys the cache: cheaper to hash than the patterns.
+        key = (id(neutralise), fld)
+        spans = self._spans.get(key)
+        if spans is None:
+            text = self.texts.get(fld, "")
+            spans = tuple((m.start(), m.end()) for rx in neutralise for m in rx.finditer(text) if m.end() > m.start())
+            self._spans[key] = spans
+        return spans
+
+    def blanked(self, fld: str, neutralise: tuple[re.Pattern[str], ...]) -> str:
+        """The field's text with the benign mentions blanked out."""
         text = self.texts.get(fld, "")
-        if not neutralise or not text:
-            return text
-        key = (fld, id(neutralise))
-        if key not in self._blanked:
-            for rx in neutralise:
-                text = rx.sub(lambda m: "□" * len(m.group(0)), text)
-            self._blanked[key] = text
-        return self._blanked[key]
+        for a, b in self.spans(fld, neutralise) if neutralise else ():
+            text = text[:a] + "□" * (b - a) + text[b:]
+        return text
+
+    def _find(self, concept: str, fld: str, neutralise: tuple[re.Pattern[str], ...]) -> tuple[str, str] | None:
+        found = self._matches(concept, fld)
+        if not found:
+            return None
+        if neutralise:
+            spans = self.spans(fld, neutralise)
+            if spans:
+                for a, b, phrase in found:
+                    if not any(a < e and s < b for s, e in spans):
+                        return (fld, phrase)
+                return None
+        return (fld, found[0][2])
+
+    def present(self, concept: str) -> bool:
+        """Whether the concept's words occur anywhere (negated or not): a cheap first test."""
+        hit = self._present.get(concept)
+        if hit is None:
+            rx = self.concepts[concept].regex
+            hit = any(rx.search(t) for t in self.texts.values())
+            self._present[concept] = hit
+        return hit
 
     def _clause(
         self, clause: tuple[str, ...], scope: tuple[str, ...], neutralise: tuple[re.Pattern[str], ...]
@@ -139,17 +173,21 @@ class TextScan:
                 hits.append(hit)
         return hits
 
+    def benign(self, matcher: Matcher) -> bool:
+        """A concept that shows the story is benign (the matcher's ``unless``) was said."""
+        fields = [f for f in matcher.fields if f in self.texts]
+        return any(self.present(c) and any(self._find(c, f, ()) for f in fields) for c in matcher.unless)
+
     def match(self, matcher: Matcher) -> str | None:
         """Return the evidence (phrases and where they were said) if any clause matches."""
         present = tuple(f for f in matcher.fields if f in self.texts)
-        if not present:
+        if not present or self.benign(matcher):
             return None
-        for c in matcher.unless:
-            for f in present:
-                if self._find(c, f, ()):
-                    return None
         neutralise = matcher.neutralise
+        is_present = self.present
         for clause in matcher.clauses:
+            if not all(is_present(c) for c in clause):
+                continue
             # The whole conversation first (cheap rejection), then prefer one breath (one field)
             # for the evidence when the clause was said there.
             hits = self._clause(clause, present, neutralise)

@@ -31,12 +31,12 @@ def test_every_problem_is_reported_with_file_key_and_message(
 ) -> None:
     _edit(
         rules_copy / "signals.toml",
-        'id = "on_phone"\nlabel = "边打电话边办理"\nweight = 25',
-        'id = "on_phone"\nlabel = "边打电话边办理"\nweight = 250',
+        'id = "on_phone"\nlabel = "边打电话边办理"\nweight = 30',
+        'id = "on_phone"\nlabel = "边打电话边办理"\nweight = 300',
     )
     _edit(
         rules_copy / "signals.toml",
-        'id = "nervous"\nlabel = "神色慌张"\nweight = 12',
+        'id = "nervous"\nlabel = "神色慌张"\nweight = 20',
         'id = "nervous"\nlabel = "神色慌张"\nweight = "twelve"\ncolour = "red"',
     )
     _edit(rules_copy / "signals.toml", 'id = "hurried"', 'id = "vague_answers"')
@@ -83,8 +83,8 @@ def test_missing_and_unexpected_files(rules_copy: Path) -> None:
 def test_required_observations_must_exist_and_be_observable(rules_copy: Path) -> None:
     _edit(
         rules_copy / "signals.toml",
-        'id = "hurried"\nlabel = "急于转账"\nweight = 10\ncategory = "behaviour"\nobservable = true',
-        'id = "hurried"\nlabel = "急于转账"\nweight = 10\ncategory = "behaviour"\nobservable = false',
+        'id = "hurried"\nlabel = "急于转账"\nweight = 18\ncategory = "behaviour"\nobservable = true',
+        'id = "hurried"\nlabel = "急于转账"\nweight = 18\ncategory = "behaviour"\nobservable = false',
     )
     with pytest.raises(RulesError) as exc:
         load_rules(rules_copy)
