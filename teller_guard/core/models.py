@@ -40,7 +40,7 @@ class AssessmentInput(Frozen):
     observations: frozenset[str] = frozenset()
     """Observed signal ids (on_phone, nervous, reading_instructions, …)."""
     facts: frozenset[str] = frozenset()
-    """Transaction facts (signal ids with ``fact = true``: early_withdrawal, whole_balance, …)."""
+    """Transaction facts (signal ids with ``fact = true``: fixed_deposit_early_break, whole_balance, …)."""
     answers: dict[str, bool | str] = {}
     """Checklist item id → option id (choice), bool (yes/no, reminder) or text."""
     on_date: date | None = None
