@@ -80,6 +80,8 @@ class Assessment(Frozen):
     actions: tuple[str, ...]
     rules_version: str
     customer_age: int | None = None
+    benign_contexts: tuple[str, ...] = ()
+    """Benign contexts recognised, each with what it explained away (收款方为机构对公账户且有单据：不计…)."""
 
     def signal_ids(self) -> list[str]:
         return [s.id for s in self.signals]
@@ -104,4 +106,5 @@ class Assessment(Frozen):
             "actions": list(self.actions),
             "rules_version": self.rules_version,
             "customer_age": self.customer_age,
+            "benign_contexts": list(self.benign_contexts),
         }

@@ -89,6 +89,8 @@ class RuleSet:
     beneficiaries: tuple[str, ...] = ()
     """Concepts naming who the money is for (a story for someone else is a new story)."""
     typology_matcher: dict[str, Matcher] = field(default_factory=dict)
+    contexts: tuple[tuple[str, str, Matcher, frozenset[str]], ...] = ()
+    """Benign contexts: (id, label, matcher, signals it explains away)."""
     items: dict[tuple[str, str], ItemDef] = field(default_factory=dict)
     """(channel, item id) → checklist item, for the engine's per-answer look-up."""
 
@@ -291,6 +293,7 @@ def _cross_check(
                 )
 
     concepts: dict[str, Concept] = {}
+    context_ids = {c.id for c in lex.context} if lex else set()
     if lex:
         terms_of = {c.id: c.terms for c in lex.concept}
         for i, c in enumerate(lex.concept):
@@ -313,8 +316,8 @@ def _cross_check(
         unless: list[str] = [],  # noqa: B006 (read only)
     ) -> Matcher:
         for concept in unless:
-            if raw_concept_ids is not None and concept not in raw_concept_ids:
-                bad(file, f"{key}.unless", f"unknown concept '{concept}' (not in lexicon.toml)")
+            if raw_concept_ids is not None and concept not in raw_concept_ids and concept not in context_ids:
+                bad(file, f"{key}.unless", f"unknown concept or context '{concept}' (not in lexicon.toml)")
         for ci, clause in enumerate(clauses):
             if not clause:
                 bad(file, f"{key}.match[{ci}]", "empty clause")
@@ -331,10 +334,17 @@ def _cross_check(
             for j, pat in enumerate(neutralise)
             if (rx := _compile_pattern(pat, terms_of, file, f"{key}.neutralise[{j}]", bad)) is not None
         ]
-        return Matcher(tuple(tuple(c) for c in clauses), tuple(rxs), tuple(fields), tuple(unless))  # type: ignore[arg-type]
+        return Matcher(
+            tuple(tuple(c) for c in clauses),
+            tuple(rxs),
+            tuple(fields),  # type: ignore[arg-type]
+            tuple(u for u in unless if u not in context_ids),
+            tuple(u for u in unless if u in context_ids),
+        )
 
     text_rules: list[tuple[str, Matcher]] = []
     purposes: list[PurposeCategory] = []
+    contexts: list[tuple[str, str, Matcher, frozenset[str]]] = []
     if lex:
         for i, tr in enumerate(lex.text_rule):
             key = f"text_rule[{i}]({tr.signal})"
@@ -356,6 +366,26 @@ def _cross_check(
                     frozenset(p.options),
                 )
             )
+        for i, ctx in enumerate(lex.context):
+            key = f"context[{i}]({ctx.id})"
+            for j, sid in enumerate(ctx.explains):
+                need_signal("lexicon.toml", f"{key}.explains[{j}]", sid)
+                if sid in signals and signals[sid].observable:
+                    bad(
+                        "lexicon.toml",
+                        f"{key}.explains[{j}]",
+                        f"'{sid}' is observed by staff: a context cannot explain it away",
+                    )
+            contexts.append(
+                (
+                    ctx.id,
+                    ctx.label,
+                    compile_matcher("lexicon.toml", key, ctx.match, [], ctx.fields),
+                    frozenset(ctx.explains),
+                )
+            )
+        for d in _dupes(c.id for c in lex.context):
+            bad("lexicon.toml", f"context({d})", "duplicate id")
         for c in lex.beneficiaries:
             if raw_concept_ids is not None and c not in raw_concept_ids:
                 bad("lexicon.toml", "beneficiaries", f"unknown concept '{c}'")
@@ -476,6 +506,7 @@ def _cross_check(
         story_change_below=lex.story_change_below,
         beneficiaries=tuple(lex.beneficiaries),
         typology_matcher=dict(typology_matchers),
+        contexts=tuple(contexts),
         items={(c.channel, i.id): i for c in checklists.values() for i in c.item},
     )
 

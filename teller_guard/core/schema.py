@@ -98,8 +98,20 @@ class TextRuleDef(Strict):
     neutralise: list[Text] = []
     """Regexes blanked out before matching: benign mentions that must not count."""
     unless: list[Id] = []
-    """Concepts that show the story is benign (paid in person against an official notice, met in
-    person long ago): when any of them is present, the rule does not fire."""
+    """Concepts (or lexicon contexts) that show the story is benign (paid in person against an
+    official notice, met in person long ago): when any of them holds, the rule does not fire."""
+
+
+class ContextDef(Strict):
+    """A benign context (paid to an institution's account against a document …): while it holds,
+    the signals it explains do not count. It never explains an observation or a typology."""
+
+    id: Id
+    label: Text
+    """How the context reads to the teller (收款方为机构对公账户且有单据)."""
+    fields: list[TextField] = list(TEXT_FIELDS)
+    match: list[list[Id]] = Field(min_length=1)
+    explains: list[Id] = Field(min_length=1)
 
 
 class PurposeDef(Strict):
@@ -137,6 +149,7 @@ class LexiconFile(Strict):
     """How many characters may stand between a negator and the term it cancels."""
     concept: list[ConceptDef] = Field(min_length=1)
     text_rule: list[TextRuleDef] = []
+    context: list[ContextDef] = []
     purpose: list[PurposeDef] = []
     beneficiaries: list[Id] = []
     """Concepts that say who the money is for (``family``, ``acquaintance`` …): the same purpose
@@ -164,7 +177,7 @@ class TypologyDef(Strict):
     match: list[list[Id]] = Field(min_length=1)
     neutralise: list[Text] = []
     unless: list[Id] = []
-    """Concepts that show a benign story; when any is present the typology does not fire."""
+    """Concepts or lexicon contexts that show a benign story; when any holds the typology does not fire."""
     script: list[Text] = Field(min_length=1)
     """Short lines for the teller to say back (六个一 / 八个凡是 / 三不一要)."""
     exemplars: list[Text] = []

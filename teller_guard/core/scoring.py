@@ -251,6 +251,7 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
             fired.add(sid, evidence)
     _purpose_checks(rules, inp, fired)
 
+    scan.holding = frozenset(cid for cid, _, matcher, _ in rules.contexts if scan.match(matcher))
     found: dict[str, str] = dict(asserted)
     for tid, matcher in rules.typology_matchers:
         if tid not in found and (evidence := scan.match(matcher)):
@@ -268,12 +269,30 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
         key=lambda t: (not t.auto_stop, t.id not in found, -rules.signals[rules.typologies[t.id].signal].weight)
     )
 
+    benign = _benign_contexts(rules, scan, fired)
     signals = fired.build()
-    return _conclude(rules, signals, typologies, age)
+    return _conclude(rules, signals, typologies, age, benign)
+
+
+def _benign_contexts(rules: RuleSet, scan: TextScan, fired: _Fired) -> tuple[str, ...]:
+    """Drop the signals a benign context explains; say which context and what it explained."""
+    notes = []
+    for cid, label, matcher, explains in rules.contexts:
+        gone = [sid for sid in explains if sid in fired.evidence]
+        if gone and cid in scan.holding and (evidence := scan.match(matcher)):
+            for sid in gone:
+                del fired.evidence[sid]
+            names = "、".join(rules.signals[sid].label for sid in gone)
+            notes.append(f"{label}（{evidence}）：不计{names}")
+    return tuple(notes)
 
 
 def _conclude(
-    rules: RuleSet, signals: list[FiredSignal], typologies: list[SuspectedTypology], age: int | None
+    rules: RuleSet,
+    signals: list[FiredSignal],
+    typologies: list[SuspectedTypology],
+    age: int | None,
+    benign: tuple[str, ...] = (),
 ) -> Assessment:
     score = min(100, sum(s.points for s in signals))
     level = "low"
@@ -304,6 +323,7 @@ def _conclude(
         actions=tuple(actions),
         rules_version=rules.version,
         customer_age=age,
+        benign_contexts=benign,
     )
 
 

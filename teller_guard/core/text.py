@@ -78,6 +78,8 @@ class Matcher:
     neutralise: tuple[re.Pattern[str], ...]
     fields: tuple[TextField, ...]
     unless: tuple[str, ...] = ()
+    unless_contexts: tuple[str, ...] = ()
+    """Benign contexts (lexicon ``[[context]]`` ids) that rule the match out."""
 
 
 @dataclass
@@ -94,6 +96,8 @@ class TextScan:
     _hits: dict[tuple[str, str], tuple[tuple[int, int, str], ...]] = field(default_factory=dict)
     _spans: dict[tuple[int, str], tuple[tuple[int, int], ...]] = field(default_factory=dict)
     _present: dict[str, bool] = field(default_factory=dict)
+    holding: frozenset[str] = frozenset()
+    """The benign contexts found in what was said (set once by the engine)."""
 
     @classmethod
     def of(cls, texts: Mapping[str, str], concepts: Mapping[str, Concept], negation: Negation) -> TextScan:
@@ -175,6 +179,8 @@ class TextScan:
 
     def benign(self, matcher: Matcher) -> bool:
         """A concept that shows the story is benign (the matcher's ``unless``) was said."""
+        if matcher.unless_contexts and not self.holding.isdisjoint(matcher.unless_contexts):
+            return True
         fields = [f for f in matcher.fields if f in self.texts]
         return any(self.present(c) and any(self._find(c, f, ()) for f in fields) for c in matcher.unless)
 

@@ -44,7 +44,11 @@ def test_every_problem_is_reported_with_file_key_and_message(
     _edit(
         rules_copy / "policy.toml", 'min_age = 70\nsignal = "elderly_senior"', 'min_age = 50\nsignal = "elderly_senior"'
     )
-    _edit(rules_copy / "typologies.toml", 'match = [["loan", "loan_fee"]]', 'match = [["loan", "loan_feez"]]')
+    _edit(
+        rules_copy / "typologies.toml",
+        'match = [["loan", "loan_fee"], ["loan", "fee", "before"], ["loan", "withdraw_blocked", "fee"]]',
+        'match = [["loan", "loan_feez"]]',
+    )
     _edit(
         rules_copy / "lexicon.toml",
         '"(?:影响|上)[^，。]{0,2}(?:征信|黑名单)"',
@@ -83,8 +87,8 @@ def test_missing_and_unexpected_files(rules_copy: Path) -> None:
 def test_required_observations_must_exist_and_be_observable(rules_copy: Path) -> None:
     _edit(
         rules_copy / "signals.toml",
-        'id = "hurried"\nlabel = "急于转账"\nweight = 18\ncategory = "behaviour"\nobservable = true',
-        'id = "hurried"\nlabel = "急于转账"\nweight = 18\ncategory = "behaviour"\nobservable = false',
+        'id = "hurried"\nlabel = "急于转账"\nweight = 15\ncategory = "behaviour"\nobservable = true',
+        'id = "hurried"\nlabel = "急于转账"\nweight = 15\ncategory = "behaviour"\nobservable = false',
     )
     with pytest.raises(RulesError) as exc:
         load_rules(rules_copy)
