@@ -62,7 +62,7 @@ def port_arg(value: str) -> int:
 # command name → (module in teller_guard.commands, help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("app", "start the terminal app (the default)"),
-    "rules": ("rules_check", "validate the rules folder"),
+    "rules": ("rules_check", "validate the rules folder, or backtest a draft of it"),
     "assess": ("assess", "score one transfer from JSON (stdin or a file) and print JSON"),
     "demo-data": ("demo_data", "fill a database with realistic synthetic interventions"),
     "notice": ("notice", "render the bespoke anti-fraud notice (PDF) for an assess input"),
@@ -104,6 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", parents=[common], help=COMMANDS["rules"][1])
     rules_sub = rules.add_subparsers(dest="rules_command", parser_class=_Parser, metavar="ACTION", required=True)
     rules_sub.add_parser("check", parents=[common], help="check every file strictly and report every problem")
+    bt = rules_sub.add_parser(
+        "backtest",
+        parents=[common],
+        help="re-score past interventions (and corpus files) with a draft ruleset (--rules DRAFT_DIR) and show what changes",
+    )
+    bt.add_argument("--base", type=Path, metavar="DIR", help="the rules to compare with (default: the rules in force)")
+    bt.add_argument(
+        "--corpus", type=Path, action="append", metavar="FILE", help="a labelled corpus file (TOML); repeatable"
+    )
+    bt.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    bt.add_argument("--limit", type=positive_int, default=40, help="changed cases listed in the table (default 40)")
 
     assess = sub.add_parser("assess", parents=[common], help=COMMANDS["assess"][1])
     assess.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="JSON input (default: stdin)")
@@ -153,7 +164,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     try:
         args = build_parser().parse_args(argv)
         command = args.command or "run"
-        module = importlib.import_module(f"teller_guard.commands.{COMMANDS[command][0]}")
+        name = "backtest" if command == "rules" and args.rules_command == "backtest" else COMMANDS[command][0]
+        module = importlib.import_module(f"teller_guard.commands.{name}")
         ctx = Context.from_args(args, clock or system_clock)
         return int(module.run(ctx, args) or 0)
     except UsageError as exc:

@@ -30,6 +30,7 @@ from teller_guard.core.records import (
 )
 from teller_guard.core.rules import RuleSet
 from teller_guard.core.schema import Channel
+from teller_guard.core.scoring import OBSERVED_BY
 
 
 class CaseState(BaseModel):
@@ -75,6 +76,31 @@ class CaseState(BaseModel):
     """Facts recorded by the process rather than ticked in a checklist item (e.g. ``refused_notice``)."""
     extra: dict[str, str] = {}
     """Logged with the record as-is (e.g. the case hash printed on the notice)."""
+
+    @classmethod
+    def from_record(cls, rec: InterventionRecord) -> CaseState:
+        """The case as it was entered, rebuilt from its logged record (to score it again).
+
+        The answers and what the customer said come back item by item; observations recorded
+        by the process (a refused notice) come back from the signals whose evidence is an
+        observation. Nothing personal beyond what the record holds.
+        """
+        observed = set(OBSERVED_BY.values())
+        return cls(
+            uid=rec.uid,
+            channel=rec.channel,
+            staff_id=rec.staff_id,
+            staff_role=rec.staff_role,
+            machine_id=rec.machine_id,
+            started_at=rec.started_at,
+            amount=f"{rec.amount_fen // 100}.{rec.amount_fen % 100:02d}",
+            customer_age=rec.customer_age,
+            customer_sex=rec.customer_sex,
+            answers={a.item_id: a.value for a in rec.answers if a.value is not None},
+            said={a.item_id: a.said for a in rec.answers if a.said},
+            purpose_history=list(rec.previous_purposes),
+            observations=[s.id for s in rec.signals if observed & set(s.evidence.split("；"))],
+        )
 
     # ------------------------------------------------------------ entering personal data
     def set_id_number(self, raw: str, secret: bytes, today: date) -> None:
