@@ -80,6 +80,14 @@ class Matcher:
     unless: tuple[str, ...] = ()
     unless_contexts: tuple[str, ...] = ()
     """Benign contexts (lexicon ``[[context]]`` ids) that rule the match out."""
+    needs: frozenset[str] = frozenset()
+    """Concepts one clause or another needs (filled in by :meth:`__post_init__`)."""
+    clause_sets: tuple[frozenset[str], ...] = ()
+
+    def __post_init__(self) -> None:
+        sets = tuple(frozenset(c) for c in self.clauses)
+        object.__setattr__(self, "clause_sets", sets)
+        object.__setattr__(self, "needs", frozenset().union(*sets) if sets else frozenset())
 
 
 @dataclass
@@ -95,13 +103,18 @@ class TextScan:
     negation: Negation
     _hits: dict[tuple[str, str], tuple[tuple[int, int, str], ...]] = field(default_factory=dict)
     _spans: dict[tuple[int, str], tuple[tuple[int, int], ...]] = field(default_factory=dict)
-    _present: dict[str, bool] = field(default_factory=dict)
+    found: frozenset[str] = frozenset()
+    """The concepts whose words occur anywhere (negated or not): the cheap first test, one
+    search per concept over everything said, done once by :meth:`of`."""
     holding: frozenset[str] = frozenset()
     """The benign contexts found in what was said (set once by the engine)."""
 
     @classmethod
     def of(cls, texts: Mapping[str, str], concepts: Mapping[str, Concept], negation: Negation) -> TextScan:
-        return cls({k: normalise(v) for k, v in texts.items() if v and v.strip()}, concepts, negation)
+        scan = cls({k: normalise(v) for k, v in texts.items() if v and v.strip()}, concepts, negation)
+        joined = "\n".join(scan.texts.values())
+        scan.found = frozenset(c for c, con in concepts.items() if con.regex.search(joined)) if joined else frozenset()
+        return scan
 
     def _matches(self, concept: str, fld: str) -> tuple[tuple[int, int, str], ...]:
         key = (concept, fld)
@@ -151,15 +164,6 @@ class TextScan:
                 return None
         return (fld, found[0][2])
 
-    def present(self, concept: str) -> bool:
-        """Whether the concept's words occur anywhere (negated or not): a cheap first test."""
-        hit = self._present.get(concept)
-        if hit is None:
-            rx = self.concepts[concept].regex
-            hit = any(rx.search(t) for t in self.texts.values())
-            self._present[concept] = hit
-        return hit
-
     def _clause(
         self, clause: tuple[str, ...], scope: tuple[str, ...], neutralise: tuple[re.Pattern[str], ...]
     ) -> list[tuple[str, str]] | None:
@@ -181,18 +185,21 @@ class TextScan:
         """A concept that shows the story is benign (the matcher's ``unless``) was said."""
         if matcher.unless_contexts and not self.holding.isdisjoint(matcher.unless_contexts):
             return True
+        candidates = self.found.intersection(matcher.unless)
         fields = [f for f in matcher.fields if f in self.texts]
-        return any(self.present(c) and any(self._find(c, f, ()) for f in fields) for c in matcher.unless)
+        return any(self._find(c, f, ()) for c in candidates for f in fields)
 
     def match(self, matcher: Matcher) -> str | None:
         """Return the evidence (phrases and where they were said) if any clause matches."""
+        found = self.found
+        if not any(cs <= found for cs in matcher.clause_sets):
+            return None
         present = tuple(f for f in matcher.fields if f in self.texts)
         if not present or self.benign(matcher):
             return None
         neutralise = matcher.neutralise
-        is_present = self.present
-        for clause in matcher.clauses:
-            if not all(is_present(c) for c in clause):
+        for clause, cs in zip(matcher.clauses, matcher.clause_sets, strict=True):
+            if not cs <= found:
                 continue
             # The whole conversation first (cheap rejection), then prefer one breath (one field)
             # for the evidence when the clause was said there.
