@@ -234,3 +234,163 @@ def test_bad_answers_name_the_field(rules: RuleSet, answers: dict[str, object], 
 def test_unknown_observation_is_refused(rules: RuleSet) -> None:
     with pytest.raises(InputError, match="unknown observation"):
         assess(rules, inp(observations=frozenset({"sweating"})))
+
+
+# ------------------------------------------------------------------ calibration (issue 12)
+
+BEHAVIOURS = ["on_phone", "reading_instructions", "nervous", "vague_answers", "hurried", "coached", "refuses_to_verify"]
+
+
+@quick
+@given(
+    pair=st.lists(st.sampled_from(BEHAVIOURS), min_size=2, max_size=2, unique=True),
+    age=st.one_of(st.none(), st.integers(18, 59)),
+    channel=channels,
+)
+def test_two_warning_behaviours_reach_medium_at_any_age(
+    rules: RuleSet, pair: list[str], age: int | None, channel: str
+) -> None:
+    result = assess(rules, inp(channel=channel, customer=CustomerFacts(age=age), observations=frozenset(pair)))
+    assert level_rank(result.level) >= level_rank("medium"), (pair, result.score)
+
+
+@quick
+@given(
+    triple=st.lists(st.sampled_from(BEHAVIOURS), min_size=3, max_size=3, unique=True),
+    age=st.one_of(st.none(), st.integers(18, 59)),
+)
+def test_three_warning_behaviours_reach_high_at_any_age(rules: RuleSet, triple: list[str], age: int | None) -> None:
+    result = assess(rules, inp(customer=CustomerFacts(age=age), observations=frozenset(triple)))
+    assert level_rank(result.level) >= level_rank("high"), (triple, result.score)
+
+
+@pytest.mark.parametrize("obs", ["on_phone", "reading_instructions"])
+def test_a_seed_red_flag_alone_reaches_medium_for_a_young_customer(rules: RuleSet, obs: str) -> None:
+    assert assess(rules, inp(customer=CustomerFacts(age=30), observations=frozenset({obs}))).level == "medium"
+
+
+@quick
+@given(amount=amounts, age=ages, channel=channels)
+def test_age_and_amount_alone_never_leave_low(rules: RuleSet, amount: Decimal, age: int | None, channel: str) -> None:
+    assert assess(rules, inp(channel=channel, amount=amount, customer=CustomerFacts(age=age))).level == "low"
+
+
+def test_every_weight_says_why_next_to_it() -> None:
+    """Each behaviour and profile weight in signals.toml has its reasoning in a comment above it."""
+    from teller_guard.core.rules import shipped_rules_dir
+
+    text = (shipped_rules_dir() / "signals.toml").read_text(encoding="utf-8")
+    for sid in [*BEHAVIOURS, "elderly", "fixed_deposit_early_break", "whole_balance", "cash_for_third_party"]:
+        block = text.split(f'id = "{sid}"')[0].rsplit("[[signal]]", 1)[0]
+        assert block.rstrip().splitlines()[-1].startswith("#"), f"{sid}: no comment before its [[signal]]"
+
+
+# ------------------------------------------------------------------ consistency: facts, ranges, stories
+
+
+@pytest.mark.parametrize(
+    "fact", ["fixed_deposit_early_break", "whole_balance", "cash_for_third_party", "same_day_inbound", "new_payee"]
+)
+def test_transaction_facts_raise_their_signal_with_evidence(rules: RuleSet, fact: str) -> None:
+    result = assess(rules, inp(facts=frozenset({fact})))
+    [sig] = [s for s in result.signals if s.id == fact]
+    assert sig.evidence == "交易信息" and sig.points == rules.signals[fact].weight
+
+
+def test_an_unknown_fact_is_refused(rules: RuleSet) -> None:
+    with pytest.raises(InputError) as exc:
+        assess(rules, inp(facts=frozenset({"paid_in_gold"})))
+    assert exc.value.field == "facts"
+
+
+def test_every_fact_is_one_key_at_the_counter(rules: RuleSet) -> None:
+    items = [i for i in rules.checklist_for("counter").item if i.kind == "yesno" and i.key]
+    raised = {sid for i in items for sid in i.raises_on_yes}
+    assert set(rules.facts) <= raised
+    keys = [i.key for i in items]
+    assert len(keys) == len(set(keys)), "two items share a key"
+
+
+def test_every_purpose_has_a_typical_range_and_every_purpose_option_a_category(rules: RuleSet) -> None:
+    assert rules.purposes and all(p.typical_max_yuan > 0 for p in rules.purposes)
+    assert any(p.typical_max_yuan < 50000 for p in rules.purposes)
+    mapped = {o for p in rules.purposes for o in p.options}
+    purpose_item = rules.item("counter", "purpose")
+    assert purpose_item is not None
+    ordinary = {o.id for o in purpose_item.options if not o.typology and o.id != "other"}
+    assert ordinary <= mapped
+
+
+@pytest.mark.parametrize(
+    ("purpose", "amount", "fires"),
+    [
+        ("生活费", 8000, False),
+        ("生活费", 45000, True),
+        ("学费", 68000, True),
+        ("学费", 30000, False),
+        ("看病", 120000, False),
+    ],
+)
+def test_an_ordinary_purpose_below_the_large_amount_band_is_checked_too(
+    rules: RuleSet, purpose: str, amount: int, fires: bool
+) -> None:
+    result = assess(rules, inp(amount=Decimal(amount), purpose=purpose))
+    assert ("amount_purpose_mismatch" in result.signal_ids()) is fires
+
+
+def test_a_chosen_purpose_option_alone_is_checked_against_its_range(rules: RuleSet) -> None:
+    result = assess(rules, inp(amount=Decimal(90000), answers={"purpose": "living"}))
+    [sig] = [s for s in result.signals if s.id == "amount_purpose_mismatch"]
+    assert "家庭生活费" in sig.evidence
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "changed"),
+    [
+        ("给儿子买房", "给女儿买房", True),  # same category, someone else
+        ("不方便说", "帮朋友周转一下", True),  # free text that says something else
+        ("就是转一下", "还朋友的钱", True),
+        ("买房", "交首付", False),  # the same story in other words
+        ("给孙子交学费", "孙子的学费和住宿费", False),
+        ("装修", "装修房子", False),
+    ],
+)
+def test_a_story_that_changes_meaning_counts_not_only_its_category(
+    rules: RuleSet, before: str, now: str, changed: bool
+) -> None:
+    result = assess(rules, inp(purpose=now, previous_purposes=(before,)))
+    assert ("purpose_changed" in result.signal_ids()) is changed
+
+
+@pytest.mark.parametrize(
+    ("relation", "notes"),
+    [
+        ("儿子", "打他同事的卡上，他自己的卡办不了"),
+        ("侄子", "户名是个女的，说是他对象"),
+        ("公司的财务", "说对公账户在年审，先打到会计个人卡上"),
+        ("表哥，其实没见过面", ""),
+        ("我自己的账户", "卡上的名字不是我，是理财经理帮我开的"),
+    ],
+)
+def test_the_payee_answer_is_read_for_mismatch_facts(rules: RuleSet, relation: str, notes: str) -> None:
+    result = assess(rules, inp(payee_relation=relation, notes=notes))
+    assert "payee_name_mismatch" in result.signal_ids(), [s.id for s in result.signals]
+
+
+@pytest.mark.parametrize(
+    ("relation", "notes"),
+    [("女儿", "她自己的工资卡"), ("儿子", "名字对得上，身份证也核对了"), ("装修公司", "对公账户，合同在这儿")],
+)
+def test_a_consistent_payee_answer_raises_no_mismatch(rules: RuleSet, relation: str, notes: str) -> None:
+    assert "payee_name_mismatch" not in assess(rules, inp(payee_relation=relation, notes=notes)).signal_ids()
+
+
+def test_a_documented_institution_payee_explains_signals_away_and_says_so(rules: RuleSet) -> None:
+    said = dict(purpose="交住院押金", payee_relation="市人民医院对公账户，住院处开的缴费单在这儿")
+    plain = assess(rules, inp(amount=Decimal(250000), facts=frozenset({"fixed_deposit_early_break"}), **said))
+    assert "fixed_deposit_early_break" not in plain.signal_ids()
+    assert "amount_purpose_mismatch" not in plain.signal_ids()
+    assert plain.benign_contexts and "收款方为机构对公账户且有单据" in plain.benign_contexts[0]
+    # What the teller saw is never explained away.
+    seen = assess(rules, inp(amount=Decimal(250000), observations=frozenset({"on_phone"}), **said))
+    assert "on_phone" in seen.signal_ids()

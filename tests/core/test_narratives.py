@@ -125,3 +125,97 @@ def test_negation_cancels_a_cue(rules: RuleSet) -> None:
     unsaid = AssessmentInput(channel="counter", amount=Decimal(1), notes="没有先交保证金，也没人让我转账")
     assert "fee_first" in {s.id for s in assess(rules, said).signals}
     assert "fee_first" not in {s.id for s in assess(rules, unsaid).signals}
+
+
+# ------------------------------------------------------------------ issue 12: shapes, new typologies, similarity
+
+# Written from DOMAIN.md §3d/§4 and the public category descriptions, before the families were
+# widened: the sentence shapes (who told whom, the verb, the object), not the exemplar wording.
+SHAPES = [
+    ("impersonate_authority", "派出所那边让我把钱打过去配合一下，说我跟一个案子有牵连"),
+    ("safe_account", "他们说钱放我这不安全，先挪到一个监管的户头上，查清了再转回来"),
+    ("romance", "在快手上处了半年的女朋友，她爸住院了还差两万"),
+    ("investment", "有个业务员推荐的原始股，说明年上市能涨到十几块"),
+    ("pension", "交十万块入会，一年返一万五，还送养老院的床位"),
+    ("family_emergency", "俺闺女用别人手机打来，哭着说在外面把人撞了，要先赔钱"),
+    ("impersonate_boss", "老同学在微信上说急着周转，让我打到他表哥的卡上"),
+    ("ebanking_inspection", "客服让我开通手机银行，开完把用户名和密码告诉他们"),
+]
+
+
+@pytest.mark.parametrize(("expected", "said"), SHAPES)
+def test_word_families_match_sentence_shapes(rules: RuleSet, expected: str, said: str) -> None:
+    assert expected in typologies(rules, notes=said)
+
+
+NEW_TYPOLOGIES = [
+    ("fake_credit", "对方说我上学时开过校园贷，不注销就影响征信"),
+    ("fake_credit", "网上一家公司说能帮我把征信上的逾期消掉"),
+    ("online_shopping", "微信上认识的卖家卖便宜手机，说先付钱再发货"),
+    ("game_trade", "跟人私下买游戏账号，对方让我先打钱再换绑"),
+    ("money_mule", "朋友说借我的卡用一下，钱进来了我再帮他转出去"),
+    ("gambling", "在网上玩百家乐输了，想再充值翻本"),
+    ("job_fee", "中介介绍进厂打工，上岗前先交服装费和体检费"),
+    ("military_order", "自称部队的连长来订货，让我先把钱垫给他们指定的供货商"),
+    ("recovery", "上回被骗了两万，有人说能帮我追回来，要先交手续费"),
+    ("extortion", "对方拿视频威胁我，不给钱就发给我通讯录里的人"),
+]
+
+
+@pytest.mark.parametrize(("expected", "said"), NEW_TYPOLOGIES)
+def test_typologies_from_the_public_catalogue(rules: RuleSet, expected: str, said: str) -> None:
+    assert expected in typologies(rules, notes=said)
+
+
+BENIGN_NEW = [
+    ("买手机", "京东自营", "在京东上下单，货到了再确认收货"),
+    ("游戏充值", "本人", "给自己的游戏账号充点卡，在官方app里充的"),
+    ("还信用卡", "本人", "按时还款，免得影响征信"),
+    ("学费", "学校", "驾校报名，在驾校前台交的培训费，有收据"),
+    ("货款", "供货商", "老客户了，合同在这儿，对公账户"),
+]
+
+
+@pytest.mark.parametrize(("purpose", "relation", "notes"), BENIGN_NEW)
+def test_new_typologies_leave_ordinary_business_alone(rules: RuleSet, purpose: str, relation: str, notes: str) -> None:
+    assert typologies(rules, purpose, relation, notes) == set()
+
+
+def test_the_similarity_cue_is_its_own_low_weight_reason(rules: RuleSet) -> None:
+    assert rules.scripts is not None and rules.similarity_signal
+    script = rules.typologies["impersonate_official"].exemplars[0]
+    inp = AssessmentInput(channel="counter", amount=Decimal(1), notes=script)
+    result = assess(rules, inp)
+    # The exemplar itself is named by the word families; the cue only adds where they miss.
+    assert "impersonate_official" in {t.id for t in result.typologies}
+    assert rules.similarity_signal not in result.signal_ids()
+
+    # The same script retold in words no family covers still resembles it.
+    reworded = "社保局打电话说社保卡在外地被盗刷了要冻结，得先转一笔钱做认证"
+    index = rules.scripts
+    best = index.match([reworded], skip=set()).get("impersonate_official")
+    assert best is not None and best.similarity >= index.min_similarity
+
+
+def test_the_similarity_reason_quotes_the_script_and_weighs_little(rules: RuleSet) -> None:
+    import dataclasses
+
+    # With the word families switched off, only the cue can see the story.
+    bare = dataclasses.replace(rules, typology_matchers=())
+    said = "朋友圈里的卖家东西很便宜，让我先付钱再发货"
+    result = assess(bare, AssessmentInput(channel="counter", amount=Decimal(1), notes=said))
+    [sig] = [s for s in result.signals if s.id == rules.similarity_signal]
+    assert sig.reason.startswith("客户的说法与「") and "话术相似" in sig.reason
+    assert sig.points <= 15 and result.level == "low"
+    assert all(not t.auto_stop for t in result.typologies)
+
+
+def test_the_similarity_cue_is_suppressed_by_the_same_benign_contexts(rules: RuleSet) -> None:
+    import dataclasses
+
+    bare = dataclasses.replace(rules, typology_matchers=())
+    said = "给医院交住院费，住院处开的缴费单在这儿，对公账户"
+    exemplar = "一个自称医生的人说我女儿突发急病要做手术，先交押金"
+    result = assess(bare, AssessmentInput(channel="counter", amount=Decimal(1), notes=f"{exemplar}；{said}"))
+    assert "family_emergency" not in {t.id for t in result.typologies}
+    assert not any("突发急病" in s.evidence for s in result.signals if s.id == rules.similarity_signal)

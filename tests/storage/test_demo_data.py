@@ -57,12 +57,19 @@ def filled(tmp_path_factory: pytest.TempPathFactory, rules: RuleSet) -> Reposito
 
 @pytest.fixture(scope="module")
 def records(filled: Repository) -> list[InterventionRecord]:
-    out = []
-    for s in filled.summaries():
-        rec = filled.get(s.uid)
-        assert rec is not None
-        out.append(rec)
-    return out
+    return list(filled.records(batch=700))
+
+
+def test_reading_the_log_in_batches_gives_each_record_as_saved(
+    filled: Repository, records: list[InterventionRecord]
+) -> None:
+    assert len(records) == 5000 == len({r.uid for r in records})
+    for rec in random.Random(9).sample(records, 200):
+        assert filled.get(rec.uid) == rec
+        assert filled.stored_hash(rec.uid) == rec.record_hash()
+    counter = list(filled.records(channel="atm", batch=64))
+    assert counter and all(r.channel == "atm" for r in counter)
+    assert len(counter) == sum(r.channel == "atm" for r in records)
 
 
 # ------------------------------------------------------------------ determinism
@@ -92,15 +99,7 @@ def test_chunks_follow_the_declared_columns(rules: RuleSet) -> None:
 
 def _reassess(rules: RuleSet, rec: InterventionRecord) -> Assessment:
     """Score a stored record again from its inputs alone (amount, age, answers, what was said)."""
-    case = CaseState(
-        channel=rec.channel,
-        amount=f"{rec.amount_fen // 100}.{rec.amount_fen % 100:02d}",
-        customer_age=rec.customer_age,
-        customer_sex=rec.customer_sex,
-        answers={a.item_id: a.value for a in rec.answers if a.value is not None},
-        said={a.item_id: a.said for a in rec.answers if a.said},
-    )
-    return assess(rules, case.to_input(rules))
+    return assess(rules, CaseState.from_record(rec).to_input(rules))
 
 
 def test_stored_rows_are_what_the_engine_says_for_their_inputs(
