@@ -386,7 +386,7 @@ def test_a_consistent_payee_answer_raises_no_mismatch(rules: RuleSet, relation: 
 
 
 def test_a_documented_institution_payee_explains_signals_away_and_says_so(rules: RuleSet) -> None:
-    said = dict(purpose="交住院押金", payee_relation="市人民医院对公账户，住院处开的缴费单在这儿")
+    said = {"purpose": "交住院押金", "payee_relation": "市人民医院对公账户，住院处开的缴费单在这儿"}
     plain = assess(rules, inp(amount=Decimal(250000), facts=frozenset({"fixed_deposit_early_break"}), **said))
     assert "fixed_deposit_early_break" not in plain.signal_ids()
     assert "amount_purpose_mismatch" not in plain.signal_ids()
