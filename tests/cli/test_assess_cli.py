@@ -121,3 +121,25 @@ def test_bad_time_zone_setting_is_one_line(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("TELLER_GUARD_TZ", "Mars/Olympus")
     proc = run('{"channel": "counter", "amount": 1, "customer": {"age": 30}}')
     assert proc.returncode == 2 and "TELLER_GUARD_TZ" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_transaction_facts_are_part_of_the_contract() -> None:
+    payload = {
+        "channel": "counter",
+        "amount": "180000",
+        "customer": {"age": 45},
+        "purpose": "装修",
+        "payee_relation": "装修公司",
+        "facts": ["fixed_deposit_early_break", "whole_balance", "new_payee"],
+        "date": "2026-11-25",
+    }
+    proc = run(json.dumps(payload, ensure_ascii=False))
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    ids = {s["id"] for s in out["signals"]}
+    assert {"fixed_deposit_early_break", "whole_balance", "new_payee"} <= ids
+    assert out["benign_contexts"] == []
+
+    bad = run(json.dumps({**payload, "facts": ["paid_in_gold"]}))
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "facts" in bad.stderr
+    assert "Traceback" not in bad.stderr
