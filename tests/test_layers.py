@@ -29,6 +29,9 @@ def _modules_after(code: str) -> set[str]:
         "teller_guard.core.case",
         "teller_guard.core.closing",
         "teller_guard.core.jsonio",
+        "teller_guard.core.backtest",
+        "teller_guard.core.corpus",
+        "teller_guard.core.similarity",
     ],
 )
 def test_core_imports_no_ui_and_no_storage(module: str) -> None:
@@ -39,7 +42,7 @@ def test_core_imports_no_ui_and_no_storage(module: str) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["teller_guard.storage", "teller_guard.reports", "teller_guard.cli", "teller_guard.commands"],
+    ["teller_guard.storage", "teller_guard.reports", "teller_guard.cli", "teller_guard.commands", "teller_guard.commands.backtest"],
 )
 def test_storage_reports_and_cli_import_no_textual(module: str) -> None:
     loaded = _modules_after(f"import {module}")
