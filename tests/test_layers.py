@@ -42,7 +42,13 @@ def test_core_imports_no_ui_and_no_storage(module: str) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["teller_guard.storage", "teller_guard.reports", "teller_guard.cli", "teller_guard.commands", "teller_guard.commands.backtest"],
+    [
+        "teller_guard.storage",
+        "teller_guard.reports",
+        "teller_guard.cli",
+        "teller_guard.commands",
+        "teller_guard.commands.backtest",
+    ],
 )
 def test_storage_reports_and_cli_import_no_textual(module: str) -> None:
     loaded = _modules_after(f"import {module}")

@@ -22,6 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
@@ -180,7 +181,9 @@ class CounterScreen(AppScreen[None]):
     def _item_widgets(self, item: ItemDef) -> ComposeResult:
         """The widgets for one checklist item, by its kind (never hard-coded per item)."""
         if item.kind == "yesno" and item.key:
-            yield Checkbox(f"[{item.key}] {item.prompt}", id=f"item-{item.id}", compact=True, classes="look")
+            # Escaped: a letter key would otherwise read as a markup tag ([n]) and vanish.
+            label = escape(f"[{item.key}] {item.prompt}")
+            yield Checkbox(label, id=f"item-{item.id}", compact=True, classes="look")
             return
         with Vertical(classes="item"):
             yield Label(item.prompt, classes="prompt")
@@ -208,8 +211,8 @@ class CounterScreen(AppScreen[None]):
                         f"look('{item.id}')",
                         item.prompt[:6],
                         id=f"counter-look-{item.id}",
-                        tooltip=f"二看：{item.prompt}（再按一次取消）",
-                        group=Binding.Group("二看", compact=True),
+                        tooltip=f"{item.step}：{item.prompt}（再按一次取消）",
+                        group=Binding.Group(item.step, compact=True),
                     )
                 )
         self.refresh_bindings()
