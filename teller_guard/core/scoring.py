@@ -7,7 +7,7 @@ observation, a larger amount or an older customer can never lower the score.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from teller_guard.core.errors import InputError
 from teller_guard.core.models import Assessment, AssessmentInput, FiredSignal, SuspectedTypology
@@ -197,6 +197,16 @@ def _similar_scripts(rules: RuleSet, scan: TextScan, found: dict[str, str], fire
     return named
 
 
+def _given(
+    fired: _Fired, ids: Iterable[str], known: Mapping[str, object], field: str, what: str, evidence: str
+) -> None:
+    """Fire signals given as ids (observations, transaction facts), refusing ids the rules do not know."""
+    for sid in sorted(ids):
+        if sid not in known:
+            raise InputError(field, f"unknown {what} {sid!r} (expected one of: {', '.join(sorted(known))})")
+        fired.add(sid, evidence)
+
+
 def _suspected(t: TypologyDef, evidence: str, auto_stop: bool) -> SuspectedTypology:
     return SuspectedTypology(
         id=t.id,
@@ -215,22 +225,8 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
         InputError: an unknown observation, checklist item or option.
     """
     fired = _Fired(rules)
-    observable = rules.observable
-    for obs in sorted(inp.observations):
-        if obs not in observable:
-            raise InputError(
-                "observations",
-                f"unknown observation {obs!r} (expected one of: {', '.join(sorted(observable))})",
-            )
-        fired.add(obs, OBSERVED_BY[inp.channel])
-    known_facts = rules.facts
-    for fact in sorted(inp.facts):
-        if fact not in known_facts:
-            raise InputError(
-                "facts",
-                f"unknown transaction fact {fact!r} (expected one of: {', '.join(sorted(known_facts))})",
-            )
-        fired.add(fact, FACT_EVIDENCE)
+    _given(fired, inp.observations, rules.observable, "observations", "observation", OBSERVED_BY[inp.channel])
+    _given(fired, inp.facts, rules.facts, "facts", "transaction fact", FACT_EVIDENCE)
 
     age = inp.customer.age
     if age is not None:
