@@ -69,8 +69,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "serve the app to browsers (lobby tablets) with textual-serve"),
     "stats": ("stats", "branch statistics for a month, in the terminal"),
     "export": ("export", "export the monthly intervention log (csv, xlsx, pdf)"),
+    "staff": ("staff", "staff accounts: add, list, disable, enable, reset-pin, unlock, change-pin"),
+    "audit": ("audit", "the audit trail: sign-ins, approvals, exports, staff changes"),
     "db": ("db", "database maintenance (upgrade the schema)"),
 }
+
+ROLE_HELP = "teller 柜员, lobby 大堂经理, guard 保安, supervisor 主管, security 安全保卫, admin 管理员"
+
+
+def staff_id_arg(value: str) -> str:
+    """A staff id (工号): 1–32 letters, digits, '-' or '_'."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", value):
+        raise argparse.ArgumentTypeError(f"invalid staff id {value!r} (1-32 letters, digits, '-' or '_')")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,6 +97,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         type=Path,
         help="rules folder (default: TELLER_GUARD_RULES or the shipped rules/)",
+    )
+    # A PIN is never an argument (ps, shell history): these exist only to refuse it clearly.
+    for flag in ("--pin", "--password"):
+        common.add_argument(flag, dest="pin_argument", nargs="?", const="", help=argparse.SUPPRESS)
+
+    pins = _Parser(add_help=False)
+    pins.add_argument(
+        "--pin-stdin",
+        action="store_true",
+        help="read PINs from standard input, one per line, in the order asked (the acting staff member's first) "
+        "instead of from the terminal",
     )
 
     parser = _Parser(prog=PROG, description="teller_guard 反诈风险提示助手", parents=[common])
@@ -119,7 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
     assess = sub.add_parser("assess", parents=[common], help=COMMANDS["assess"][1])
     assess.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="JSON input (default: stdin)")
 
-    demo = sub.add_parser("demo-data", parents=[common], help=COMMANDS["demo-data"][1])
+    demo = sub.add_parser(
+        "demo-data",
+        parents=[common],
+        help=COMMANDS["demo-data"][1],
+        description="Fill a separate database with synthetic interventions. Its demo staff (demo-t01 … tellers, "
+        "demo-s01 supervisor, demo-sec01 security, demo-a01 admin) sign in with the demo PIN 123456, "
+        "which a database holding real staff never accepts.",
+    )
     demo.add_argument("--n", type=positive_int, required=True, help="number of interventions")
     demo.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
     demo.add_argument("--months", type=positive_int, default=12, help="spread over this many months up to now")
@@ -137,15 +166,78 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     serve.add_argument("--port", type=port_arg, default=8000)
     serve.add_argument("--mode", choices=["counter", "lobby", "stats"], default="lobby")
+    serve.add_argument(
+        "--max-sessions",
+        type=positive_int,
+        metavar="N",
+        help="browser sessions at once, each ~80 MB (default: TELLER_GUARD_MAX_SESSIONS or 8)",
+    )
 
-    stats = sub.add_parser("stats", parents=[common], help=COMMANDS["stats"][1])
+    stats = sub.add_parser("stats", parents=[common, pins], help=COMMANDS["stats"][1])
     stats.add_argument("--month", type=month_arg, help="YYYY-MM, local business month (default: last month)")
+    stats.add_argument(
+        "--staff", metavar="STAFF_ID", type=staff_id_arg, required=True, help="who is reading (PIN asked)"
+    )
 
-    export = sub.add_parser("export", parents=[common], help=COMMANDS["export"][1])
+    export = sub.add_parser("export", parents=[common, pins], help=COMMANDS["export"][1])
     export.add_argument("--month", type=month_arg, required=True, help="YYYY-MM, local business month")
     export.add_argument("--format", choices=["csv", "xlsx", "pdf"], required=True)
     export.add_argument("--out", type=Path, required=True, metavar="PATH")
-    export.add_argument("--staff", metavar="STAFF_ID", help="who is exporting (must hold an export role)")
+    export.add_argument(
+        "--staff",
+        metavar="STAFF_ID",
+        type=staff_id_arg,
+        required=True,
+        help="who is exporting (an export role; PIN asked)",
+    )
+
+    audit = sub.add_parser("audit", parents=[common, pins], help=COMMANDS["audit"][1])
+    audit.add_argument(
+        "--as",
+        dest="actor",
+        metavar="STAFF_ID",
+        type=staff_id_arg,
+        required=True,
+        help="who is reading (security or admin; PIN asked)",
+    )
+    audit.add_argument("--month", type=month_arg, help="YYYY-MM, local month (default: every event)")
+    audit.add_argument("--staff", metavar="STAFF_ID", type=staff_id_arg, help="only this member of staff's events")
+    audit.add_argument("--json", action="store_true", help="one JSON array instead of a table")
+
+    staff = sub.add_parser("staff", parents=[common], help=COMMANDS["staff"][1])
+    staff_sub = staff.add_subparsers(dest="staff_command", parser_class=_Parser, metavar="ACTION", required=True)
+
+    def staff_action(
+        name: str, help_text: str, *, needs_id: bool = True, actor: bool = True
+    ) -> argparse.ArgumentParser:
+        action = staff_sub.add_parser(name, parents=[common, pins], help=help_text, description=help_text)
+        if needs_id:
+            action.add_argument("--id", metavar="STAFF_ID", type=staff_id_arg, required=True, help="the account (工号)")
+        if actor:
+            action.add_argument(
+                "--as",
+                dest="actor",
+                metavar="ADMIN_ID",
+                type=staff_id_arg,
+                help="the admin making the change (PIN asked first)",
+            )
+        return action
+
+    add = staff_action(
+        "add",
+        "add an account; asks the admin's PIN, then the new PIN twice (to be changed at first use). "
+        "First run: with no admin yet, --role admin without --as creates the first admin",
+    )
+    add.add_argument("--name", required=True, help="full name (姓名)")
+    add.add_argument(
+        "--role", required=True, choices=["teller", "lobby", "guard", "supervisor", "security", "admin"], help=ROLE_HELP
+    )
+    staff_action("list", "list accounts with their status (admin or security)", needs_id=False)
+    staff_action("disable", "disable an account (it can no longer sign in or approve)")
+    staff_action("enable", "enable a disabled account again")
+    staff_action("reset-pin", "set a new PIN (asked twice) that its owner must change at first use; ends a lock-out")
+    staff_action("unlock", "end a lock-out after too many wrong PINs")
+    staff_action("change-pin", "change your own PIN: asks the current PIN, then the new one twice", actor=False)
 
     db = sub.add_parser("db", parents=[common], help=COMMANDS["db"][1])
     db_sub = db.add_subparsers(dest="db_command", parser_class=_Parser, metavar="ACTION", required=True)
@@ -167,6 +259,10 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         name = "backtest" if command == "rules" and args.rules_command == "backtest" else COMMANDS[command][0]
         module = importlib.import_module(f"teller_guard.commands.{name}")
         ctx = Context.from_args(args, clock or system_clock)
+        if getattr(args, "pin_argument", None) is not None:
+            from teller_guard.commands._access import refuse_pin_argument
+
+            refuse_pin_argument(ctx, args)
         return int(module.run(ctx, args) or 0)
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -6,6 +6,9 @@
 | ``TELLER_GUARD_RULES`` | the rules folder | the shipped ``rules/`` |
 | ``TELLER_GUARD_TZ`` | the branch's time zone for local days and months | ``Asia/Shanghai`` |
 | ``TELLER_GUARD_DATA_DIR`` | where the database, secret key and exports live | the user data dir |
+| ``TELLER_GUARD_MAX_SESSIONS`` | ``serve``: browser sessions at once (each ~80 MB) | ``8`` |
+| ``TELLER_GUARD_PIN_HASH`` | argon2id parameters for PINs (``insecure-fast-for-tests`` only in tests) | ``rfc9106-low-memory`` |
+| ``TELLER_GUARD_SESSION_CLIENT`` | set by ``serve`` for each browser session: the browser's address | none |
 
 Every command also takes ``--db`` and ``--rules``, which win over the environment.
 """
@@ -30,7 +33,9 @@ def _shipped_rules() -> Path:
 
 
 ENV_PREFIX = "TELLER_GUARD_"
-FIELDS = ("data_dir", "db", "rules", "tz")
+FIELDS = ("data_dir", "db", "rules", "tz", "max_sessions", "pin_hash", "session_client")
+PIN_HASH_PROFILES = ("rfc9106-low-memory", "insecure-fast-for-tests")
+"""The names of the argon2id parameter sets (the parameters are in :mod:`teller_guard.identity.pins`)."""
 
 
 class SettingsError(ValueError):
@@ -56,7 +61,8 @@ class Settings:
     every start, and ``teller-guard stats`` must start within 3x that.
 
     Raises:
-        SettingsError: an unknown time zone.
+        SettingsError: an unknown time zone, a session limit that is not a whole number from 1
+            to 200, an unknown PIN hash profile.
     """
 
     data_dir: Path
@@ -67,6 +73,14 @@ class Settings:
     """The rules folder."""
     tz: str
     """The branch's time zone: reports count local business days and months."""
+    max_sessions: int
+    """``serve``: how many browser sessions may run at once (each tab is a process of ~80 MB)."""
+    pin_hash: str
+    """The argon2id parameter set PINs are hashed with (:mod:`teller_guard.identity.pins`). The
+    fast set exists for the test suite; a hash made with it is re-hashed with the standard set
+    at its owner's next correct PIN once the setting is back to the default."""
+    session_client: str | None
+    """Set by ``serve`` for each browser session: the browser's address (for the audit trail)."""
 
     def __init__(self, **given: Any) -> None:
         env = {k.upper(): v for k, v in os.environ.items() if k.upper().startswith(ENV_PREFIX)}
@@ -74,7 +88,7 @@ class Settings:
         def pick(name: str) -> Any:
             return given[name] if name in given else env.get(ENV_PREFIX + name.upper())
 
-        data_dir, db, rules, tz = (pick(name) for name in FIELDS)
+        data_dir, db, rules, tz, max_sessions, pin_hash, client = (pick(name) for name in FIELDS)
         self.data_dir = Path(data_dir) if data_dir else Path(user_data_dir(APP_NAME, appauthor=False))
         self.db = str(db) if db is not None else None
         self.rules = Path(rules) if rules else _shipped_rules()
@@ -83,6 +97,16 @@ class Settings:
             ZoneInfo(self.tz)
         except (ZoneInfoNotFoundError, ValueError):
             raise SettingsError("tz", f"unknown time zone {self.tz!r}") from None
+        try:
+            self.max_sessions = int(max_sessions) if max_sessions not in (None, "") else 8
+        except ValueError:
+            raise SettingsError("max_sessions", f"not a whole number: {max_sessions!r}") from None
+        if not 1 <= self.max_sessions <= 200:
+            raise SettingsError("max_sessions", f"must be 1 to 200, not {self.max_sessions}")
+        self.pin_hash = str(pin_hash) if pin_hash else PIN_HASH_PROFILES[0]
+        if self.pin_hash not in PIN_HASH_PROFILES:
+            raise SettingsError("pin_hash", f"unknown profile {self.pin_hash!r}; known: {', '.join(PIN_HASH_PROFILES)}")
+        self.session_client = str(client)[:64] if client else None
 
     def __repr__(self) -> str:
         return f"Settings(data_dir={self.data_dir!r}, db={self.db!r}, rules={self.rules!r}, tz={self.tz!r})"

@@ -61,8 +61,11 @@ def require_debian_data(path: str, package: str) -> Path:
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("TELLER_GUARD_DATA_DIR", str(data))
-    for var in ("TELLER_GUARD_DB", "TELLER_GUARD_RULES", "TELLER_GUARD_TZ"):
+    for var in ("TELLER_GUARD_DB", "TELLER_GUARD_RULES", "TELLER_GUARD_TZ", "TELLER_GUARD_SESSION_CLIENT"):
         monkeypatch.delenv(var, raising=False)
+    # Cheap argon2id parameters for the suite (hundreds of PINs); the production default is
+    # untouched, and tests/identity checks that the default is the RFC 9106 set.
+    monkeypatch.setenv("TELLER_GUARD_PIN_HASH", "insecure-fast-for-tests")
 
 
 @pytest.fixture(scope="session")

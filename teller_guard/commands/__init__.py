@@ -18,6 +18,8 @@ from teller_guard.core.errors import InputError, RulesError
 
 if TYPE_CHECKING:
     from teller_guard.core.rules import RuleSet
+    from teller_guard.core.schema import AccessDef
+    from teller_guard.identity import Gate
     from teller_guard.storage.repository import Repository
 
 
@@ -63,6 +65,13 @@ class Context:
 
         return Repository.open(self.settings.db_url, self.settings.zone, clock=self.clock)
 
+    def gate(self, repo: Repository | None = None) -> Gate:
+        """PIN checks, permissions and the audit trail for this command (events say ``cli``)."""
+        from teller_guard.identity import Gate, Where
+        from teller_guard.identity.pins import PinHasher
+
+        return Gate(repo or self.repository(), self.access, PinHasher(self.settings.pin_hash), where=Where("cli"))
+
     @classmethod
     def from_args(cls, args: argparse.Namespace, clock: Clock = system_clock) -> Context:
         overrides: dict[str, object] = {}
@@ -74,6 +83,19 @@ class Context:
             return cls(Settings(**overrides), clock)
         except SettingsError as exc:
             raise Failure(f"{exc.variable}: {exc.message}") from None
+
+    @cached_property
+    def access(self) -> AccessDef:
+        """The sign-in and approval policy (``[access]`` of policy.toml), without loading the
+        whole rules folder when nothing else of it is needed."""
+        if "rules" in self.__dict__:
+            return self.rules.access
+        from teller_guard.core.rules import load_access
+
+        try:
+            return load_access(self.settings.rules)
+        except RulesError as exc:
+            raise Failure.from_rules(exc) from None
 
     @cached_property
     def rules(self) -> RuleSet:

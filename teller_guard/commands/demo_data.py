@@ -5,6 +5,10 @@ data). Because the intervention log is append-only — demo rows could never be 
 the command refuses the embedded branch database and any database that already holds real
 interventions, staff or drafts: demo data goes into its own file (``--db sqlite:///demo.db``),
 and a second run into the same file adds to it.
+
+The demo staff (``demo-t01`` … tellers, ``demo-s01`` supervisor, ``demo-sec01`` security,
+``demo-a01`` admin) sign in with the documented demo PIN ``123456``, so sign-in, approvals and
+exports can be tried on a demo database; a database holding real staff never accepts it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from teller_guard.commands import Context, Failure
+from teller_guard.core.accounts import DEMO_PIN
+from teller_guard.identity.pins import PinHasher
 from teller_guard.storage.demo import (
     COLUMNS,
     DEMO_STAFF,
@@ -95,8 +101,9 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
             tz=settings.tz,
             pool_size=pool_size(args.n),
         )
-        for staff in DEMO_STAFF:
-            repo.upsert_staff(staff)
+        # Every demo account signs in with the documented demo PIN (README, --help); the gate
+        # accepts it only while the database holds no real staff.
+        repo.staff.add_demo(DEMO_STAFF, PinHasher(settings.pin_hash).hash(DEMO_PIN), at=ctx.clock())
         with repo.engine.connect() as conn:
             existing = conn.execute(text("SELECT count(*) FROM intervention")).scalar_one()
 

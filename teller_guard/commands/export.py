@@ -1,31 +1,36 @@
-"""``teller-guard export --month YYYY-MM --format csv|xlsx|pdf --out PATH --staff ID``: the monthly ledger."""
+"""``teller-guard export --month YYYY-MM --format csv|xlsx|pdf --out PATH --staff ID [--pin-stdin]``: the monthly ledger.
+
+The member of staff named by ``--staff`` types their PIN (a wrong one counts toward the
+lock-out); only the roles :func:`teller_guard.core.permissions.can_export` allows get a file.
+The export (month, format, rows, checksum) or its refusal is written to the audit trail.
+"""
 
 from __future__ import annotations
 
 import argparse
 
 from teller_guard.commands import Context, Failure
+from teller_guard.commands._access import authorize, pin_reader
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from teller_guard.core.permissions import EXPORT_ROLES, can_export
+    from teller_guard.core.permissions import EXPORT_ROLES
     from teller_guard.reports.export import ExportError, export_month
 
-    if not args.staff:
-        raise Failure("export needs --staff STAFF_ID (who exports is stated in the file)")
-    repo = ctx.repository()
-    staff = repo.get_staff(args.staff)
-    if staff is None:
-        raise Failure(f"unknown staff {args.staff!r}")
-    if not can_export(staff.role):
-        raise Failure(
-            f"staff {staff.staff_id} ({staff.role}) may not export; allowed roles: {', '.join(sorted(EXPORT_ROLES))}"
-        )
     if args.out.is_dir():
         raise Failure(f"--out {args.out} is a folder; give a file name")
+    gate = ctx.gate()
+    repo = gate.repo
+    account = authorize(
+        gate, args.staff, pin_reader(args), kind="export", action="export", allowed=EXPORT_ROLES, subject=args.month
+    )
+    staff = account.staff
+
+    def refused(why: str) -> None:
+        gate.record("export", staff.staff_id, ok=False, subject=args.month, format=args.format, reason=why)
 
     console = Console(stderr=True)
     with Progress(
@@ -54,8 +59,19 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
                 progress=progress,
             )
         except ExportError as exc:
+            refused("export_error")
             raise Failure(str(exc)) from None
         except OSError as exc:
+            refused("write_failed")
             raise Failure(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    gate.record(
+        "export",
+        staff.staff_id,
+        subject=args.month,
+        format=args.format,
+        rows=result.rows,
+        sha256=result.sha256,
+        file=str(result.path),
+    )
     print(f"{result.path}\t{result.rows} rows\tsha256 {result.sha256}")
     return 0

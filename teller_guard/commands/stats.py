@@ -1,8 +1,12 @@
-"""``teller-guard stats [--month YYYY-MM]``: the month's figures with 环比 / 同比, as text tables.
+"""``teller-guard stats --staff ID [--month YYYY-MM] [--pin-stdin]``: the month's figures with 环比 / 同比, as text tables.
 
-Kept fast as a whole process: an SQLite log at the current schema is read through the standard
-:mod:`sqlite3` module (no SQLAlchemy, no Alembic), fraud types are labelled from the stored
-records (the rules are not loaded), and closed months come from the statistics cache.
+The branch's figures are for the roles :func:`teller_guard.core.permissions.can_read_stats`
+allows: the member of staff named by ``--staff`` types their PIN first (one argon2id
+verification, by design the slowest step), and the reading is logged.
+
+The figures themselves are kept fast: an SQLite log at the current schema is read through the
+standard :mod:`sqlite3` module, fraud types are labelled from the stored records (the rules are
+not loaded), and closed months come from the statistics cache.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from teller_guard.commands import Context
+from teller_guard.commands._access import authorize, pin_reader
 
 
 def _branch_name(rules: Path) -> str:
@@ -91,9 +96,15 @@ def table(
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
+    from teller_guard.core.permissions import STATS_ROLES
     from teller_guard.reports.stats import format_value, month_stats, outcome_matrix, previous_month_of
 
     month = args.month or previous_month_of(ctx.today())
+    gate = ctx.gate()
+    account = authorize(
+        gate, args.staff, pin_reader(args), kind="stats_read", action="stats_read", allowed=STATS_ROLES, subject=month
+    )
+    gate.record("stats_read", account.staff_id, subject=month)
     started = time.perf_counter()
     with _reader(ctx) as reader:
         stats = month_stats(reader, month)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
 
@@ -29,12 +30,24 @@ AUDIT_KINDS: dict[str, str] = {
     "audit_read": "查看审计",
     "staff_added": "新增员工",
     "staff_disabled": "停用员工",
+    "staff_enabled": "启用员工",
     "pin_reset": "重置密码",
     "pin_changed": "修改密码",
     "staff_unlocked": "解除锁定",
+    "staff_listed": "查看员工名单",
+    "pin_in_argument": "命令行带密码（已拒绝）",
+    "session_refused": "浏览器会话已满",
     "rules_seen": "启用规则版本",
 }
-"""Every kind of audit event and its Chinese label (the access issue fills the callers)."""
+"""Every kind of audit event and its Chinese label (:mod:`teller_guard.identity` writes them)."""
+
+FAILED_KINDS: dict[str, str] = {
+    "sign_in": "sign_in_failed",
+    "approval": "approval_refused",
+    "export": "export_refused",
+}
+"""The kind a refused attempt is logged as, where it has its own; any other kind is logged as
+itself with ``ok`` false."""
 
 Origin = Literal["terminal", "browser", "cli"]
 
@@ -63,3 +76,25 @@ class AuditEvent(Frozen):
         if value.tzinfo is None:
             raise ValueError("timestamps must be timezone-aware (store UTC)")
         return value
+
+
+ORIGIN_LABELS: dict[str, str] = {"terminal": "终端", "browser": "浏览器", "cli": "命令行"}
+"""Where an event happened, in Chinese."""
+
+AUDIT_COLUMNS: tuple[str, ...] = ("时间（本地）", "事件", "工号", "结果", "来源", "对象", "详情")
+"""The columns of the audit trail as the CLI and the statistics screen show it."""
+
+
+def audit_cells(event: AuditEvent, zone: ZoneInfo) -> tuple[str, ...]:
+    """One event as the plain-text cells of :data:`AUDIT_COLUMNS` (local time, Chinese labels)."""
+    where = ORIGIN_LABELS.get(event.origin, event.origin) + (f" {event.client}" if event.client else "")
+    detail = " ".join(f"{k}={v}" for k, v in sorted(event.detail.items()) if v is not None)
+    return (
+        event.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+        AUDIT_KINDS.get(event.kind, event.kind),
+        event.staff_id or "—",
+        "成功" if event.ok else "拒绝",
+        where,
+        event.subject or "",
+        detail,
+    )

@@ -1,8 +1,10 @@
 """What it takes to close a case: the rules a decision must satisfy before it is logged.
 
 Pure functions shared by the counter and the lobby, so the UI and any integration enforce
-the same thing: a high or critical case cannot be closed as 办理 without a supervisor's id
-and reason, nor without the customer's acknowledgement or a supervisor's override.
+the same thing: a high or critical case cannot be closed as 办理 without a supervisor's
+approval, nor without the customer's acknowledgement or a supervisor's override. An approval
+counts only when the supervisor authenticated on the spot (``supervisor_auth``), with a
+reason, and was not the member of staff whose case it is.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from __future__ import annotations
 from teller_guard.core.models import Assessment
 from teller_guard.core.records import AcknowledgementRecord, DecisionRecord
 from teller_guard.core.rules import RuleSet
+
+MIN_APPROVAL_REASON = 4
+"""A supervisor's reason must say something (at least this many characters)."""
 
 PROCEED_GROUPS = ("proceeded", "warned")
 """Decisions after which the money leaves: these need the customer's acknowledgement."""
@@ -28,6 +33,16 @@ def decisions_allowed(rules: RuleSet, channel: str, assessment: Assessment) -> l
 
 def needs_supervisor(rules: RuleSet, decision_id: str, level: str) -> bool:
     return level in rules.decisions[decision_id].needs_supervisor_at
+
+
+def _approved(supervisor_id: str | None, reason: str | None, auth: str | None, teller_id: str) -> bool:
+    """An authenticated approval, with a reason, by someone other than the teller."""
+    return bool(
+        supervisor_id
+        and auth
+        and len((reason or "").strip()) >= MIN_APPROVAL_REASON
+        and supervisor_id.casefold() != teller_id.casefold()
+    )
 
 
 def needs_acknowledgement(rules: RuleSet, decision_id: str, level: str, channel: str) -> bool:
@@ -53,10 +68,11 @@ def closing_problems(
     stops = [t.label for t in assessment.typologies if t.auto_stop]
     if stops and d.group in PROCEED_GROUPS:
         problems.append(f"疑似{'、'.join(stops)}：一律是诈骗，必须停止办理，不能选择“{d.label}”")
-    if needs_supervisor(rules, d.id, assessment.level) and not (
-        decision.supervisor_id and (decision.supervisor_reason or "").strip()
-    ):
-        problems.append(f"{rules.levels[assessment.level].label}风险选择“{d.label}”须主管工号和复核理由")
+    decision_approved = _approved(
+        decision.supervisor_id, decision.supervisor_reason, decision.supervisor_auth, decision.decided_by
+    )
+    if needs_supervisor(rules, d.id, assessment.level) and not decision_approved:
+        problems.append(f"{rules.levels[assessment.level].label}风险选择“{d.label}”须主管当场输入工号、密码和复核理由")
     if d.records_amount_protected and decision.amount_protected_fen <= 0:
         problems.append("请填写避免损失金额（客户放弃转账的金额）")
     if d.records_police and not ((decision.police_ref or "").strip() and decision.police_called_at):
@@ -64,17 +80,13 @@ def closing_problems(
     if needs_acknowledgement(rules, d.id, assessment.level, channel):
         if acknowledgement is None:
             problems.append("须客户签署《防范电信诈骗告知书》，或由主管说明理由后放行")
-        elif (
-            acknowledgement.method == "refused"
-            and assessment.level in ("high", "critical")
-            and not (decision.supervisor_id and (decision.supervisor_reason or "").strip())
-        ):
+        elif acknowledgement.method == "refused" and assessment.level in ("high", "critical") and not decision_approved:
             problems.append("客户拒绝签字：须主管复核并说明理由后方可办理")
-        elif acknowledgement.method == "override" and not (
-            acknowledgement.supervisor_id and (acknowledgement.reason or "").strip()
-        ):
-            problems.append("主管放行须填写主管工号和理由")
-        elif acknowledgement.method == "override" and acknowledgement.supervisor_id == acknowledgement.witness_staff_id:
-            # An override is a second pair of eyes; the teller cannot wave their own case through.
-            problems.append("主管放行须由另一名员工复核，不能是经办柜员本人")
+        elif acknowledgement.method == "override":
+            sup = acknowledgement.supervisor_id
+            if sup and sup.casefold() in (acknowledgement.witness_staff_id.casefold(), decision.decided_by.casefold()):
+                # An override is a second pair of eyes; the teller cannot wave their own case through.
+                problems.append("主管放行须由另一名员工复核，不能是经办柜员本人")
+            elif not _approved(sup, acknowledgement.reason, acknowledgement.supervisor_auth, decision.decided_by):
+                problems.append("主管放行须主管当场输入工号、密码并说明理由")
     return problems

@@ -10,14 +10,29 @@ import hashlib
 import json
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from teller_guard.core.models import FiredSignal, Frozen
 from teller_guard.core.schema import Channel, Level
 
 Role = Literal["teller", "lobby", "guard", "supervisor", "security", "admin"]
+
+
+SupervisorAuth = Literal["pin"]
+"""How an approving supervisor authenticated: their own PIN, typed on the spot."""
+APPROVAL_KEYS = ("supervisor_at", "supervisor_auth")
+
+
+def _drop_absent_approval(self: BaseModel, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+    """Leave the approval's time and proof out of a dump when there is none, so the canonical
+    JSON (and hash) of every record without an authenticated approval stays what it was."""
+    data: dict[str, Any] = handler(self)
+    for key in APPROVAL_KEYS:
+        if data.get(key, 0) is None:
+            del data[key]
+    return data
 
 
 def new_uid() -> str:
@@ -31,7 +46,8 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 class Staff(Frozen):
-    """A member of branch staff as the app knows them (full login and roles come later)."""
+    """A member of branch staff as records name them: the id, the name and the role of their
+    account (:class:`teller_guard.core.accounts.StaffAccount`), never a role picked at sign-in."""
 
     staff_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
     name: str = Field(min_length=1, max_length=40)
@@ -69,9 +85,15 @@ class DecisionRecord(Frozen):
     police_called_at: datetime | None = None
     supervisor_id: str | None = None
     supervisor_reason: str | None = None
+    supervisor_at: datetime | None = None
+    """When the supervisor approved (on the spot, at the teller's screen)."""
+    supervisor_auth: SupervisorAuth | None = None
+    """How the supervisor proved who they are (``pin``); ``None`` for records from before
+    approvals were authenticated."""
     note: str = ""
 
-    _aware = field_validator("decided_at", "police_called_at")(_aware)
+    _aware = field_validator("decided_at", "police_called_at", "supervisor_at")(_aware)
+    _approval_keys = model_serializer(mode="wrap")(_drop_absent_approval)
 
 
 class AcknowledgementRecord(Frozen):
@@ -87,8 +109,13 @@ class AcknowledgementRecord(Frozen):
     supervisor_id: str | None = None
     """For ``override``: who allowed closing without a signature."""
     reason: str | None = None
+    supervisor_at: datetime | None = None
+    """For ``override``: when the supervisor approved."""
+    supervisor_auth: SupervisorAuth | None = None
+    """For ``override``: how the supervisor proved who they are (``pin``)."""
 
-    _aware = field_validator("at")(_aware)
+    _aware = field_validator("at", "supervisor_at")(_aware)
+    _approval_keys = model_serializer(mode="wrap")(_drop_absent_approval)
 
 
 class InterventionRecord(Frozen):

@@ -23,6 +23,7 @@ from teller_guard.core.paths import shipped_rules_dir  # noqa: F401  (re-exporte
 from teller_guard.core.schema import (
     LEVELS,
     PLACEHOLDER_RE,
+    AccessDef,
     BranchFile,
     ChecklistFile,
     ConceptDef,
@@ -116,6 +117,11 @@ class RuleSet:
     def decisions_for(self, channel: str) -> list[DecisionDef]:
         return [d for d in self.policy.decision if channel in d.channels]
 
+    @property
+    def access(self) -> AccessDef:
+        """Sign-in, lock-out and approval policy (``[access]`` in policy.toml)."""
+        return self.policy.access
+
 
 # ------------------------------------------------------------------ loading
 
@@ -165,6 +171,30 @@ def _parse(
                 msg = "required key is missing"
             problems.append(RuleProblem(rel, _key(err["loc"], data), msg))
         return None
+
+
+def load_access(folder: str | Path) -> AccessDef:
+    """Only the ``[access]`` table of ``policy.toml`` (sign-in, lock-out, approvals), validated:
+    for commands that check a PIN but need nothing else of the rules.
+
+    Raises:
+        RulesError: the file cannot be read, or ``[access]`` is invalid (every problem).
+    """
+    problems: list[RuleProblem] = []
+    path = Path(folder) / "policy.toml"
+    if not path.is_file():
+        raise RulesError([RuleProblem("policy.toml", "", "required file is missing")])
+    raw: dict[str, Any] = {}
+    _parse(path, "policy.toml", _AccessOnly, problems, raw)
+    if problems:
+        raise RulesError(problems)
+    return AccessDef.model_validate(raw["policy.toml"].get("access", {}))
+
+
+class _AccessOnly(BaseModel):
+    """policy.toml as far as :func:`load_access` reads it (the rest is checked by :func:`load_rules`)."""
+
+    access: AccessDef = AccessDef()
 
 
 def _dupes(ids: Iterable[str]) -> list[str]:

@@ -252,6 +252,24 @@ class MetaDef(Strict):
     """Human edition label (the content hash is the real version)."""
 
 
+class AccessDef(Strict):
+    """Sign-in and approval policy (``[access]`` in policy.toml): the branch's to tune, within limits
+    that keep a PIN worth having."""
+
+    max_failed_pins: int = Field(default=5, ge=3, le=10)
+    """Wrong PINs in a row (sign-in, lock screen, approval, CLI) that lock the account."""
+    lockout_minutes: int = Field(default=15, ge=5, le=1440)
+    """How long a locked account stays locked (an admin can unlock it sooner)."""
+    idle_lock_minutes: int = Field(default=10, ge=1, le=120)
+    """Minutes without a key or a tap after which the app locks (the same staff re-enters the PIN)."""
+    admin_may_approve: bool = False
+    """Whether a 管理员 may give a supervisor's approval (主管 always may)."""
+    min_pin_digits: int = Field(default=6, ge=6, le=32)
+    """Shortest all-digit PIN."""
+    min_passphrase_length: int = Field(default=10, ge=8, le=128)
+    """Shortest PIN that is not all digits (a passphrase)."""
+
+
 class PolicyFile(Strict):
     meta: MetaDef
     level: list[LevelDef] = Field(min_length=4, max_length=4)
@@ -259,6 +277,8 @@ class PolicyFile(Strict):
     amount_band: list[AmountBand] = Field(min_length=1)
     decision: list[DecisionDef] = Field(min_length=1)
     calibration: CalibrationDef | None = None
+    access: AccessDef = AccessDef()
+    """Sign-in, lock-out and approval policy (defaults when the table is absent)."""
 
 
 # ---------------------------------------------------------------- checklists/*.toml

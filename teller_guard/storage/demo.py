@@ -71,6 +71,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "decision": (
         "intervention_id", "decision", "label", "decision_group", "decided_by", "decided_at",
         "amount_protected_fen", "police_ref", "police_called_at", "supervisor_id", "supervisor_reason", "note",
+        "supervisor_at", "supervisor_auth",
     ),
     "acknowledgement": (
         "intervention_id", "method", "notice_serial", "notice_version", "notice_text_hash", "signer_masked",
@@ -97,8 +98,10 @@ DEMO_STAFF: tuple[Staff, ...] = (
     Staff(staff_id="demo-l02", name="孙强（演示）", role="lobby"),
     Staff(staff_id="demo-s01", name="郑主管（演示）", role="supervisor"),
     Staff(staff_id="demo-sec01", name="钱保卫（演示）", role="security"),
+    Staff(staff_id="demo-a01", name="孙管理（演示）", role="admin"),
 )
-"""Eight tellers, two lobby staff, the supervisor who signs off and the security officer who exports."""
+"""Eight tellers, two lobby staff, the supervisor who signs off, the security officer who exports and
+an admin; every one signs in with the documented demo PIN (``core.accounts.DEMO_PIN``)."""
 _TELLERS = [s.staff_id for s in DEMO_STAFF if s.role == "teller"]
 _TELLER_WEIGHTS = [1.35, 1.25, 1.15, 1.0, 1.0, 0.9, 0.8, 0.55]  # some windows are busier
 _LOBBY = [s.staff_id for s in DEMO_STAFF if s.role == "lobby"]
@@ -1244,7 +1247,9 @@ class DemoGenerator:
         decision_js = (
             f'{{"amount_protected_fen":{protected},"decided_at":"{closed_js}","decided_by":"{staff}",{dj},'
             f'"police_called_at":{_json_str(police_at_js)},"police_ref":{_json_str(police_ref)},'
-            f'"supervisor_id":{_json_str(supervisor)},"supervisor_reason":{_json_str(reason)}}}'
+            # The demo supervisor approves with their PIN at the moment the case closes.
+            + (f'"supervisor_at":"{closed_js}","supervisor_auth":"pin",' if supervisor else "")
+            + f'"supervisor_id":{_json_str(supervisor)},"supervisor_reason":{_json_str(reason)}}}'
         )
 
         role = "teller" if channel == "counter" else "lobby"
@@ -1284,8 +1289,11 @@ class DemoGenerator:
         rows.answer.extend([(iid, item, value, said, closed_db) for item, value, said in t.answers])
         rows.fired_signal.extend([(iid, *sig) for sig in signals])
         rows.decision.append(
-            (iid, d.id, d.label, d.group, staff, closed_db, protected, police_ref, police_at_db, supervisor, reason, "")
-        )
+            (
+                iid, d.id, d.label, d.group, staff, closed_db, protected, police_ref, police_at_db, supervisor, reason,
+                "", closed_db if supervisor else None, "pin" if supervisor else None,
+            )
+        )  # fmt: skip
         if ack is not None:
             rows.acknowledgement.append((iid, *ack))
         return uid, closed

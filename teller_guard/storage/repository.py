@@ -33,6 +33,7 @@ from teller_guard.core.records import (
     TypologyRef,
 )
 from teller_guard.storage.db import make_engine, migrate
+from teller_guard.storage.staff import StaffStore
 from teller_guard.storage.tables import (
     AcknowledgementRow,
     AnswerRow,
@@ -42,7 +43,6 @@ from teller_guard.storage.tables import (
     FiredSignalRow,
     InterventionRow,
     NoticeSerialRow,
-    StaffRow,
 )
 
 _SEP = "；"
@@ -112,34 +112,15 @@ class Repository:
         return local_day(moment, self.tz)
 
     # ------------------------------------------------------------ staff
-    def upsert_staff(self, staff: Staff) -> Staff:
-        """Record a member of staff (name and role may change; the id never does)."""
-        with self.session() as s:
-            row = s.get(StaffRow, staff.staff_id)
-            if row is None:
-                s.add(
-                    StaffRow(
-                        staff_id=staff.staff_id,
-                        name=staff.name,
-                        role=staff.role,
-                        created_at=self.clock(),
-                    )
-                )
-            else:
-                row.name, row.role = staff.name, staff.role
-                s.add(row)
-            s.commit()
-        return staff
+    @property
+    def staff(self) -> StaffStore:
+        """The staff accounts (:mod:`teller_guard.storage.staff`)."""
+        return StaffStore(self.engine, self.clock)
 
     def get_staff(self, staff_id: str) -> Staff | None:
-        with self.session() as s:
-            row = s.get(StaffRow, staff_id)
-            return Staff(staff_id=row.staff_id, name=row.name, role=row.role) if row else None  # type: ignore[arg-type]
-
-    def list_staff(self) -> list[Staff]:
-        with self.session() as s:
-            rows = s.exec(select(StaffRow).order_by(StaffRow.staff_id)).all()
-            return [Staff(staff_id=r.staff_id, name=r.name, role=r.role) for r in rows]  # type: ignore[arg-type]
+        """The public identity (id, name, role) of an account, or ``None``."""
+        account = self.staff.get(staff_id)
+        return account.staff if account is not None else None
 
     # ------------------------------------------------------------ the log
     def _row_dict(self, rec: InterventionRecord) -> dict[str, Any]:
@@ -230,6 +211,8 @@ class Repository:
                     "police_called_at": d.police_called_at,
                     "supervisor_id": d.supervisor_id,
                     "supervisor_reason": d.supervisor_reason,
+                    "supervisor_at": d.supervisor_at,
+                    "supervisor_auth": d.supervisor_auth,
                     "note": d.note,
                 }
             )
@@ -521,6 +504,8 @@ class Repository:
                 police_called_at=d.police_called_at,
                 supervisor_id=d.supervisor_id,
                 supervisor_reason=d.supervisor_reason,
+                supervisor_at=d.supervisor_at,
+                supervisor_auth=d.supervisor_auth,  # type: ignore[arg-type]
                 note=d.note,
             )
             if d
@@ -535,6 +520,8 @@ class Repository:
                 at=a.at,
                 supervisor_id=a.supervisor_id,
                 reason=a.reason,
+                supervisor_at=a.supervisor_at,
+                supervisor_auth=a.supervisor_auth,  # type: ignore[arg-type]
             )
             if a
             else None,

@@ -15,12 +15,20 @@ from sqlmodel import Field, SQLModel
 
 
 class StaffRow(SQLModel, table=True):
+    """A staff account (migration 0004): role, status and the argon2id hash of the PIN, never the PIN."""
+
     __tablename__ = "staff"
 
     staff_id: str = Field(primary_key=True, max_length=32)
     name: str = Field(max_length=40)
     role: str = Field(max_length=16)
     created_at: datetime
+    active: bool = True
+    pin_hash: str | None = Field(default=None, max_length=255)
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+    pin_set_at: datetime | None = None
+    must_change: bool = False
 
 
 class InterventionRow(SQLModel, table=True):
@@ -119,6 +127,10 @@ class DecisionRow(SQLModel, table=True):
     police_called_at: datetime | None = None
     supervisor_id: str | None = Field(default=None, max_length=32)
     supervisor_reason: str | None = None
+    supervisor_at: datetime | None = None
+    """When the supervisor approved (migration 0004)."""
+    supervisor_auth: str | None = Field(default=None, max_length=8)
+    """How the supervisor authenticated (``pin``); NULL before approvals were authenticated."""
     note: str = ""
 
 
@@ -135,6 +147,8 @@ class AcknowledgementRow(SQLModel, table=True):
     at: datetime
     supervisor_id: str | None = Field(default=None, max_length=32)
     reason: str | None = None
+    supervisor_at: datetime | None = None
+    supervisor_auth: str | None = Field(default=None, max_length=8)
 
 
 class DraftRow(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""What every screen needs from the app, typed: settings, rules, the log, the clock, who is on shift.
+"""What every screen needs from the app, typed: settings, rules, the log, the clock, who is on
+shift, and the gate every PIN goes through.
 
 Screens reach it through :attr:`AppScreen.ctx` / :attr:`AppModal.ctx` instead of reading
 attributes off ``self.app``, so they never import the app module (no import loop) and the type
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import TypeVar
 
 from textual.dom import DOMNode
@@ -18,6 +20,8 @@ from teller_guard.config import Settings
 from teller_guard.core.clock import Clock, local_today
 from teller_guard.core.records import Staff
 from teller_guard.core.rules import RuleSet
+from teller_guard.identity import Gate, Where
+from teller_guard.identity.pins import PinHasher
 from teller_guard.storage.repository import Repository
 
 ResultT = TypeVar("ResultT")
@@ -36,8 +40,16 @@ class AppContext:
     clock: Clock
     """UTC clock: the only source of time for the UI (frozen in tests and snapshots)."""
     staff: Staff | None = None
-    """Who is signed in at this terminal (``None`` before sign-in)."""
+    """Who is signed in at this terminal (``None`` before sign-in): always an authenticated
+    account's id, name and role."""
     _secret: bytes | None = field(default=None, repr=False)
+
+    @cached_property
+    def gate(self) -> Gate:
+        """Sign-in, approvals and audit events from this terminal or browser tab."""
+        client = self.settings.session_client
+        where = Where("browser", client) if client else Where("terminal")
+        return Gate(self.repo, self.rules.access, PinHasher(self.settings.pin_hash), where=where)
 
     def now(self) -> datetime:
         """Now, aware, in UTC."""
@@ -75,6 +87,10 @@ class AppScreen(Screen[ResultT]):
     @property
     def ctx(self) -> AppContext:
         return app_context(self)
+
+    def keep_for_later(self) -> None:
+        """Called when the staff member signs out with this screen open, just before it closes:
+        save what must survive (the case being entered, as its draft). Runs on the UI thread."""
 
 
 class AppModal(ModalScreen[ResultT]):

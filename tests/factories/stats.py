@@ -266,7 +266,9 @@ EXPECTED: dict[str, Any] = {
 
 def seed(repo: Repository) -> None:
     """Write the staff and every fixture record (through the repository, like the counter)."""
+    from tests.factories.accounts import add_staff
+
     for s in STAFF:
-        repo.upsert_staff(s)
+        add_staff(repo, s, "135792")
     for r in records():
         repo.save_intervention(r)

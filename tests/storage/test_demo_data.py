@@ -40,8 +40,7 @@ def _generator(rules: RuleSet, seed: int = 11, months: int = 6) -> DemoGenerator
 
 
 def _fill(repo: Repository, rules: RuleSet, n: int, seed: int = 11) -> int:
-    for staff in DEMO_STAFF:
-        repo.upsert_staff(staff)
+    repo.staff.add_demo(DEMO_STAFF, "demo-hash", at=END)
     gen = _generator(rules, seed)
     return repo.bulk_insert_rows(COLUMNS, lambda first: gen.chunks(n, first, chunk=700))
 
@@ -287,9 +286,12 @@ def test_cli_refuses_a_database_with_real_interventions(
 
 def test_cli_refuses_a_database_with_real_staff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from teller_guard.core.records import Staff
+    from tests.factories.accounts import add_staff
 
     path = tmp_path / "new_branch.db"
-    Repository.open(f"sqlite:///{path}", TZ, clock=frozen_clock).upsert_staff(Staff(staff_id="T01", name="王五"))
+    add_staff(
+        Repository.open(f"sqlite:///{path}", TZ, clock=frozen_clock), Staff(staff_id="T01", name="王五"), "135792"
+    )
     assert main(["demo-data", "--db", f"sqlite:///{path}", "--n", "10"]) == 2
     assert "real staff" in capsys.readouterr().err
     assert _count(path) == 0

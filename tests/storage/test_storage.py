@@ -19,7 +19,6 @@ from teller_guard.core.records import (
     DecisionRecord,
     Draft,
     InterventionRecord,
-    Staff,
     TypologyRef,
     new_uid,
 )
@@ -190,13 +189,6 @@ def test_bulk_insert_matches_single_saves(repo: Repository) -> None:
     assert repo.bulk_insert(recs, batch=7) == 50
     for r in recs[::10]:
         assert repo.get(r.uid) == r
-
-
-def test_staff(repo: Repository) -> None:
-    repo.upsert_staff(Staff(staff_id="T001", name="王芳"))
-    repo.upsert_staff(Staff(staff_id="T001", name="王芳", role="supervisor"))
-    assert repo.get_staff("T001") == Staff(staff_id="T001", name="王芳", role="supervisor")
-    assert [s.staff_id for s in repo.list_staff()] == ["T001"]
 
 
 def test_sqlite_runs_in_wal_with_a_busy_timeout(repo: Repository, tmp_path: Path) -> None:

@@ -18,10 +18,11 @@ from teller_guard.storage.repository import Repository
 from teller_guard.ui.app import TellerGuardApp
 from teller_guard.ui.context import AppContext
 from teller_guard.ui.screens.acknowledge import AcknowledgeScreen, serial_matches
-from tests.factories import FROZEN_NOW, frozen_clock
+from tests.factories import FROZEN_NOW, SUPERVISOR, frozen_clock
+from tests.factories.accounts import PINS, TELLER_2, add_all
 from tests.factories.notices import CUSTOMER, LOW, POLICE, SERIAL, case
 
-TELLER = Staff(staff_id="T001", name="柜员甲")
+TELLER = Staff(staff_id="T001", name="柜员甲", role="teller")
 CSS = Path(__file__).parents[2] / "teller_guard" / "ui" / "app.tcss"
 
 
@@ -30,10 +31,13 @@ class Host(App[None]):
 
     CSS_PATH = CSS
 
-    def __init__(self, rules: RuleSet, settings: Settings, screen: AcknowledgeScreen) -> None:
+    def __init__(
+        self, rules: RuleSet, settings: Settings, screen: AcknowledgeScreen, repo: Repository | None = None
+    ) -> None:
         super().__init__()
-        # The screen never touches the log: an engine on a file that is never opened will do.
-        repo = Repository(make_engine(settings.db_url), settings.zone, clock=frozen_clock)
+        # Only a supervisor's override reads the database (staff, audit trail); otherwise an
+        # engine on a file that is never opened will do.
+        repo = repo or Repository(make_engine(settings.db_url), settings.zone, clock=frozen_clock)
         self.context = AppContext(settings=settings, rules=rules, repo=repo, clock=frozen_clock, staff=TELLER)
         self.ack_screen = screen
         self.results: list[AcknowledgementRecord | None] = []
@@ -54,9 +58,9 @@ def make_screen(rules: RuleSet, record: InterventionRecord, assessment: Assessme
     )
 
 
-def host(rules: RuleSet, settings: Settings, data: dict[str, object] = POLICE) -> Host:
+def host(rules: RuleSet, settings: Settings, data: dict[str, object] = POLICE, repo: Repository | None = None) -> Host:
     record, result = case(rules, data, FROZEN_NOW)
-    return Host(rules, settings, make_screen(rules, record, result))
+    return Host(rules, settings, make_screen(rules, record, result), repo)
 
 
 async def test_paper_signature_needs_the_printed_serial(rules: RuleSet, settings: Settings) -> None:
@@ -135,27 +139,49 @@ async def test_low_risk_has_no_supervisor_note(rules: RuleSet, settings: Setting
     assert app.results == [None]  # going back records nothing, and says so
 
 
-async def test_override_requires_another_supervisor_and_a_reason(rules: RuleSet, settings: Settings) -> None:
-    app = host(rules, settings)
+async def test_override_requires_another_supervisor_who_authenticates_and_a_reason(
+    rules: RuleSet, settings: Settings, repo: Repository
+) -> None:
+    add_all(repo, TELLER, SUPERVISOR, TELLER_2)
+    app = host(rules, settings, repo=repo)
     async with app.run_test(size=(110, 40)) as pilot:
         await app.workers.wait_for_complete()
-        error = app.screen.query_one("#ack-error", Label)
+        screen = app.screen
+        error = screen.query_one("#approval-error", Label)
+
+        async def override(supervisor: str, pin: str, reason: str) -> str:
+            for name, value in (("id", supervisor), ("pin", pin), ("reason", reason)):
+                screen.query_one(f"#approval-{name}", Input).value = value
+            await pilot.press("f5")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return str(error.render())
+
         await pilot.press("f5")
-        assert app.results == [] and "主管工号" in str(error.render())
-        app.screen.query_one("#ack-supervisor", Input).value = "T001"  # the teller themself
-        app.screen.query_one("#ack-override-reason", Input).value = "客户坚持办理"
-        await pilot.press("f5")
-        assert app.results == [] and "不能是经办柜员本人" in str(error.render())
-        app.screen.query_one("#ack-supervisor", Input).value = "S001"
-        app.screen.query_one("#ack-override-reason", Input).value = "好"
-        await pilot.press("f5")
-        assert app.results == [] and "放行理由" in str(error.render())
-        app.screen.query_one("#ack-override-reason", Input).value = "客户视力障碍，已逐条口头告知"
+        assert app.results == [] and "请主管输入工号" in str(error.render())
+        assert "不能由经办柜员本人授权" in await override("T001", PINS["T001"], "客户坚持办理")
+        assert "请写明放行理由" in await override("S001", PINS["S001"], "好")
+        assert "工号或密码不对" in await override("S001", "000000", "客户视力障碍，已逐条口头告知")
+        assert "柜员不能主管授权" in await override("T002", PINS["T002"], "客户视力障碍，已逐条口头告知")
+        assert app.results == []
+        assert screen.query_one("#approval-pin", Input).value == ""  # never left on screen
+        screen.query_one("#approval-id", Input).value = "S001"
+        screen.query_one("#approval-pin", Input).value = PINS["S001"]
+        screen.query_one("#approval-reason", Input).value = "客户视力障碍，已逐条口头告知"
         await pilot.click("#ack-override")
-        await pilot.pause()
+        for _ in range(5):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
     [ack] = app.results
     assert ack is not None and ack.method == "override"
     assert ack.supervisor_id == "S001" and ack.reason == "客户视力障碍，已逐条口头告知"
+    assert ack.supervisor_auth == "pin" and ack.supervisor_at == FROZEN_NOW
+    refused = [(e.staff_id, e.detail.get("reason")) for e in repo.audit_events(kind="approval_refused")]
+    assert refused == [("T001", "own_case"), ("S001", "wrong_credentials"), ("T002", "role")]  # a short reason never left the screen
+    [given] = repo.audit_events(kind="approval")
+    assert given.staff_id == "S001" and given.detail["what"] == "override"
+    assert repo.staff.get("S001").failed_attempts == 0  # type: ignore[union-attr]  # the right PIN resets the count
 
 
 async def test_inside_the_real_app(rules: RuleSet, settings: Settings, repo: Repository) -> None:

@@ -16,7 +16,8 @@ from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.decision import DecisionModal
 from teller_guard.ui.widgets.risk_panel import RiskPanel
-from tests.factories import ELDERLY_ID, FROZEN_NOW, YOUNG_ID
+from tests.factories import ELDERLY_ID, FROZEN_NOW, SUPERVISOR, TELLER, YOUNG_ID
+from tests.factories.accounts import PINS, add_all
 from tests.ui.helpers import answer_all, answer_all_by_keys, focus, make_counter_app
 
 LOW_RISK_FORM = [
@@ -176,6 +177,7 @@ async def test_critical_safe_account_case_stops_and_reports(
 async def test_high_risk_cannot_proceed_without_supervisor(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:
+    add_all(repo, TELLER, SUPERVISOR)
     app = make_counter_app(settings, rules, repo)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
@@ -198,15 +200,20 @@ async def test_high_risk_cannot_proceed_without_supervisor(
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is modal, "a high case closed as 正常办理 without a supervisor"
-        problems = str(modal.query_one("#decision-problems", Label).render())
-        assert "须主管工号和复核理由" in problems
-        assert app.focused is modal.query_one("#supervisor-id", Input)
-        # An id alone is not enough: the reason is required too.
+        assert "请主管输入工号" in str(modal.query_one("#approval-error", Label).render())
+        assert app.focused is modal.query_one("#approval-id", Input)
+        # The supervisor walks over: 工号 Enter 密码 Enter, then the reason (keys, as typed there).
         await pilot.press(*"S001", "enter")
         await pilot.pause()
+        assert app.focused is modal.query_one("#approval-pin", Input)
+        await pilot.press(*PINS["S001"], "enter")
+        await pilot.pause()
         assert app.screen is modal
-        assert app.focused is modal.query_one("#supervisor-reason", Input)
+        assert app.focused is modal.query_one("#approval-reason", Input)
+        assert modal.query_one("#approval-pin", Input).value == PINS["S001"]  # kept until the reason is in
         await pilot.press(*"客户为儿子购房付首付已电话核实", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -233,6 +240,9 @@ async def test_high_risk_cannot_proceed_without_supervisor(
     assert rec.decision is not None and rec.decision.decision == "proceed"
     assert rec.decision.supervisor_id == "S001"
     assert rec.decision.supervisor_reason == "客户为儿子购房付首付已电话核实"
+    assert rec.decision.supervisor_auth == "pin" and rec.decision.supervisor_at == FROZEN_NOW
+    [approval] = repo.audit_events(kind="approval")
+    assert (approval.staff_id, approval.subject, approval.detail["requester"]) == ("S001", rec.uid, "T001")
     assert rec.acknowledgement is not None and rec.acknowledgement.method == "paper"
     assert rec.acknowledgement.notice_serial.endswith("-0001")
     assert "决定" in rec.step_seconds

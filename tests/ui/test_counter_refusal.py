@@ -11,7 +11,8 @@ from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.decision import DecisionModal
-from tests.factories import ELDERLY_ID, FROZEN_NOW
+from tests.factories import ELDERLY_ID, FROZEN_NOW, SUPERVISOR, TELLER
+from tests.factories.accounts import PINS, add_all
 from tests.ui.helpers import answer_all, focus, make_counter_app
 
 
@@ -39,11 +40,10 @@ async def _decide(pilot, choice: str, supervisor: tuple[str, str] | None = None)
     assert modal.chosen == choice
     await pilot.press("enter")
     await pilot.pause()
-    if supervisor:
-        await pilot.press(*supervisor[0], "enter")
-        await pilot.pause()
-        await pilot.press(*supervisor[1], "enter")
-        await pilot.pause()
+    if supervisor:  # the supervisor's 工号 Enter 密码 Enter 理由 Enter
+        for text in (supervisor[0], PINS[supervisor[0]], supervisor[1]):
+            await pilot.press(*text, "enter")
+            await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
     ack = app.screen
@@ -54,6 +54,7 @@ async def _decide(pilot, choice: str, supervisor: tuple[str, str] | None = None)
 async def test_refusal_raises_the_risk_and_needs_a_supervisor(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:
+    add_all(repo, TELLER, SUPERVISOR)
     app = make_counter_app(settings, rules, repo)
     async with app.run_test(size=(120, 40)) as pilot:
         counter = app.screen
@@ -93,4 +94,5 @@ async def test_refusal_raises_the_risk_and_needs_a_supervisor(
     assert "refused_notice" in [s.id for s in rec.signals]
     assert rec.acknowledgement is not None and rec.acknowledgement.method == "refused"
     assert rec.decision is not None and rec.decision.supervisor_id == "S001"
+    assert rec.decision.supervisor_auth == "pin"
     assert rec.extra["notice_case_hash"] == printed_hash

@@ -12,7 +12,8 @@ and records one of four outcomes:
   critical risk the case can then only proceed with a supervisor's review
   (:func:`teller_guard.core.closing.closing_problems`);
 * **主管放行** — a supervisor (another member of staff) lets the case close without a
-  signature, with a reason.
+  signature, with a reason, after typing their own 工号 and 密码 on the spot (the one
+  approval component, :class:`~teller_guard.ui.widgets.approval.SupervisorApproval`).
 
 Contract used by the counter flow (keep it stable)::
 
@@ -26,7 +27,6 @@ is a ``ModalScreen[AcknowledgementRecord | None]``; it dismisses with the acknow
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +35,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Footer, Input, Label, Static
 
@@ -55,10 +55,7 @@ from teller_guard.reports.notice import (
     write_notice_pdf,
 )
 from teller_guard.ui.context import AppModal
-
-_STAFF_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-MIN_OVERRIDE_REASON = 4
-"""A supervisor's reason must say something (at least this many characters)."""
+from teller_guard.ui.widgets.approval import SupervisorApproval
 
 
 def serial_matches(serial: str, entered: str) -> bool:
@@ -97,7 +94,7 @@ class AcknowledgeScreen(AppModal[AcknowledgementRecord | None]):
             "f5",
             "override",
             "主管放行",
-            tooltip="不签字放行：须另一名主管的工号和理由",
+            tooltip="不签字放行：须另一名主管本人输入工号、密码和理由",
             id="ack-override",
         ),
         Binding(
@@ -235,17 +232,17 @@ class AcknowledgeScreen(AppModal[AcknowledgementRecord | None]):
                     id="ack-refuse-note",
                     classes="hint",
                 )
-            with Horizontal(classes="ack-row"):
-                yield Input(
-                    placeholder="主管工号", id="ack-supervisor", max_length=32, tooltip="放行的主管（不能是本人）"
+            with Vertical(id="ack-override-box"):
+                yield SupervisorApproval(
+                    what="override",
+                    subject=self.record.uid,
+                    reason_label="放行理由",
+                    reason_hint="为什么不签字也可以办理",
+                    id="ack-approval",
                 )
-                yield Input(
-                    placeholder="放行理由",
-                    id="ack-override-reason",
-                    max_length=200,
-                    tooltip="为什么不签字也可以办理",
+                yield Button(
+                    "主管放行 F5", id="ack-override", variant="error", tooltip="主管本人输入工号和密码后不签字放行"
                 )
-                yield Button("主管放行 F5", id="ack-override", variant="error", tooltip="主管复核后不签字放行")
             yield Label("", id="ack-error")
         yield Footer()
 
@@ -339,30 +336,38 @@ class AcknowledgeScreen(AppModal[AcknowledgementRecord | None]):
 
     @on(Button.Pressed, "#ack-refused")
     def action_refused(self) -> None:
-        """The customer refused to sign: recorded, with what they said and any supervisor present."""
-        reason = self._value("#ack-refuse-reason") or None
-        supervisor = self._value("#ack-supervisor") or None
-        if supervisor and not _STAFF_ID.match(supervisor):
-            self._error("主管工号只能是字母、数字", "#ack-supervisor")
+        """The customer refused to sign: recorded, with what they said (a supervisor's review, where
+        the level needs one, is the decision's approval)."""
+        self._done("refused", reason=self._value("#ack-refuse-reason") or None)
+
+    @on(Input.Submitted, "#approval-id")
+    def _approval_id_entered(self) -> None:
+        self.query_one("#approval-pin", Input).focus()
+
+    @on(Input.Submitted, "#approval-pin")
+    def _approval_pin_entered(self) -> None:
+        if not self._value("#approval-reason"):
+            self.query_one("#approval-reason", Input).focus()
             return
-        self._done("refused", reason=reason, supervisor_id=supervisor)
+        self.action_override()
 
     @on(Button.Pressed, "#ack-override")
-    @on(Input.Submitted, "#ack-override-reason")
+    @on(Input.Submitted, "#approval-reason")
     def action_override(self) -> None:
-        """Close without a signature: needs another member of staff's id and a real reason."""
-        supervisor = self._value("#ack-supervisor")
-        reason = self._value("#ack-override-reason")
-        if not supervisor or not _STAFF_ID.match(supervisor):
-            self._error("主管放行须填写主管工号", "#ack-supervisor")
-            return
-        if supervisor == self.witness.staff_id:
-            self._error("主管放行须由另一名员工复核，不能是经办柜员本人", "#ack-supervisor")
-            return
-        if len(reason) < MIN_OVERRIDE_REASON:
-            self._error(f"请写明放行理由（至少 {MIN_OVERRIDE_REASON} 个字）", "#ack-override-reason")
-            return
-        self._done("override", supervisor_id=supervisor, reason=reason)
+        """Close without a signature: a supervisor other than the teller authenticates and says why."""
+        self._error("")
+        self.query_one("#ack-approval", SupervisorApproval).request()
+
+    @on(SupervisorApproval.Approved)
+    def _approved(self, event: SupervisorApproval.Approved) -> None:
+        a = event.approval
+        self._done(
+            "override",
+            supervisor_id=a.supervisor.staff_id,
+            reason=a.reason,
+            supervisor_at=a.at,
+            supervisor_auth=a.auth,
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -563,17 +563,30 @@ class CounterScreen(AppScreen[None]):
             self._draft_timer = None
         if self.is_blank() or self._case_closing:
             return
+        self._write_draft(self._draft())
+
+    def _draft(self) -> Draft:
+        """The case as it stands, as a draft."""
         now = self.ctx.clock()
-        self._write_draft(
-            Draft(
-                draft_id=self.state.draft_id,
-                channel="counter",
-                staff_id=self.staff_id,
-                started_at=self.state.started_at or now,
-                updated_at=now,
-                state=self.state.model_dump(mode="json"),
-            )
+        return Draft(
+            draft_id=self.state.draft_id,
+            channel="counter",
+            staff_id=self.staff_id,
+            started_at=self.state.started_at or now,
+            updated_at=now,
+            state=self.state.model_dump(mode="json"),
         )
+
+    def keep_for_later(self) -> None:
+        """Signing out mid-case: the draft is written now (not by a worker the sign-out would cancel)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if self.is_blank() or self._case_closing:
+            return
+        with self._io_lock:
+            if self.state.draft_id not in self._closed_drafts:
+                self.ctx.repo.save_draft(self._draft())
 
     @work(thread=True, group="draft", description="保存草稿")
     def _write_draft(self, draft: Draft) -> None:
@@ -676,6 +689,7 @@ class CounterScreen(AppScreen[None]):
                 staff=self.ctx.on_shift,
                 zone=self.ctx.settings.zone,
                 clock=self.ctx.clock,
+                case_uid=self.state.uid,
                 unanswered=self._unanswered(),
             ),
             self._decided,

@@ -3,8 +3,10 @@
 :class:`DecisionModal` offers the decisions the branch policy allows at the case's level,
 shows the supervisor, amount-protected and police fields only when the highlighted decision
 needs them, and refuses to close while :func:`teller_guard.core.closing.closing_problems`
-reports anything (its Chinese messages are shown as they are). The customer's acknowledgement
-is collected afterwards by the counter, so this modal checks everything except that.
+reports anything (its Chinese messages are shown as they are). A decision that needs a
+supervisor closes only once the supervisor has authenticated on the spot through the
+:class:`~teller_guard.ui.widgets.approval.SupervisorApproval` component. The customer's
+acknowledgement is collected afterwards by the counter, so this modal checks everything except that.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from teller_guard.core.accounts import Approval
 from teller_guard.core.closing import closing_problems, decisions_allowed, needs_acknowledgement, needs_supervisor
 from teller_guard.core.errors import InputError
 from teller_guard.core.models import Assessment
 from teller_guard.core.money import fen_to_yuan, parse_yuan, yuan_to_fen
 from teller_guard.core.records import AcknowledgementRecord, DecisionRecord, Staff
 from teller_guard.core.rules import RuleSet
+from teller_guard.ui.widgets.approval import SupervisorApproval
 
 RECOMMENDED = {"low": "proceed", "medium": "proceed_warned", "high": "defer", "critical": "police"}
 """The decision highlighted first at each level (the teller can pick any allowed one)."""
@@ -74,6 +78,7 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
         staff: Staff,
         zone: ZoneInfo,
         clock: Callable[[], datetime],
+        case_uid: str,
         unanswered: list[str] | None = None,
     ) -> None:
         super().__init__()
@@ -93,6 +98,10 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
         """Checklist prompts still unanswered, shown as a reminder (not a block)."""
         self.choices = decisions_allowed(rules, "counter", assessment)
         """Decision ids offered, in policy order."""
+        self.case_uid = case_uid
+        """The case being closed (what a supervisor's approval is for)."""
+        self.approval: Approval | None = None
+        """The supervisor's approval, once given for the highlighted decision."""
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -108,12 +117,12 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
             ]
             yield OptionList(*options, id="decision-list")
             with Vertical(id="supervisor-box", classes="decision-extra"):
-                with Horizontal(classes="field"):
-                    yield Label("主管工号", classes="field-label")
-                    yield Input(id="supervisor-id", placeholder="主管工号", max_length=32, compact=True)
-                with Horizontal(classes="field"):
-                    yield Label("复核理由", classes="field-label")
-                    yield Input(id="supervisor-reason", placeholder="主管复核后同意办理的理由", compact=True)
+                yield SupervisorApproval(
+                    what="decision",
+                    subject=self.case_uid,
+                    reason_hint="主管复核后同意办理的理由",
+                    id="decision-approval",
+                )
             with Vertical(id="protected-box", classes="decision-extra"), Horizontal(classes="field"):
                 yield Label("避免损失(元)", classes="field-label")
                 yield Input(
@@ -173,8 +182,8 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
     def _value(self, selector: str) -> str:
         return self.query_one(selector, Input).value.strip()
 
-    def build(self) -> tuple[DecisionRecord | None, list[str]]:
-        """The decision as filled in, and every reason it cannot close yet."""
+    def build(self, approval: Approval | None = None) -> tuple[DecisionRecord | None, list[str]]:
+        """The decision as filled in (with ``approval`` when given), and every reason it cannot close yet."""
         d = self.rules.decisions[self.chosen]
         now = self.clock()
         problems: list[str] = []
@@ -199,8 +208,10 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
             amount_protected_fen=protected_fen,
             police_ref=(self._value("#police-ref") or None) if d.records_police else None,
             police_called_at=police_at,
-            supervisor_id=(self._value("#supervisor-id") or None) if supervisor else None,
-            supervisor_reason=(self._value("#supervisor-reason") or None) if supervisor else None,
+            supervisor_id=approval.supervisor.staff_id if supervisor and approval else None,
+            supervisor_reason=approval.reason if supervisor and approval else None,
+            supervisor_at=approval.at if supervisor and approval else None,
+            supervisor_auth=approval.auth if supervisor and approval else None,
             note=self._value("#decision-note"),
         )
         ack = (
@@ -214,20 +225,44 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
     # ------------------------------------------------------------ events
     @on(OptionList.OptionHighlighted, "#decision-list")
     def _highlighted(self) -> None:
+        self.approval = None  # an approval is for the decision it was given for
         self._show_fields()
         self.query_one("#decision-problems", Label).update("")
 
-    @on(OptionList.OptionSelected, "#decision-list")
+    def _provisional(self) -> Approval:
+        """Stands in for the approval still to be checked, to see whether anything else is missing."""
+        return Approval(supervisor=Staff(staff_id="-", name="-", role="supervisor"), at=self.clock(), reason="(待核对)")
+
     @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter moves from the supervisor's id to the PIN (and to the reason, if empty); anywhere
+        else it confirms."""
+        if event.input.id == "approval-id":
+            self.query_one("#approval-pin", Input).focus()
+            return
+        reason = self.query_one("#approval-reason", Input)
+        if event.input.id == "approval-pin" and not reason.value.strip():
+            reason.focus()
+            return
+        self.action_confirm()
+
+    @on(OptionList.OptionSelected, "#decision-list")
     def action_confirm(self) -> None:
-        """Close with the chosen decision, or say what is still missing."""
-        record, problems = self.build()
+        """Close with the chosen decision, or say what is still missing (a supervisor's approval
+        is checked last, once everything else is in order)."""
+        record, problems = self.build(self.approval)
         if record is not None:
             self.dismiss(record)
             return
+        if self.query_one("#supervisor-box").display and self.approval is None:
+            _, others = self.build(self._provisional())
+            if not others:
+                self.query_one("#decision-problems", Label).update("")
+                self.query_one("#decision-approval", SupervisorApproval).request()
+                return
         self.query_one("#decision-problems", Label).update("\n".join(f"✗ {p}" for p in problems))
         for box, fields in (
-            ("#supervisor-box", ("#supervisor-id", "#supervisor-reason")),
+            ("#supervisor-box", ("#approval-id", "#approval-pin", "#approval-reason")),
             ("#protected-box", ("#amount-protected",)),
             ("#police-box", ("#police-ref", "#police-time")),
         ):
@@ -237,6 +272,15 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
                     if not field.value.strip():
                         field.focus()
                         return
+
+    @on(SupervisorApproval.Approved)
+    def _approved(self, event: SupervisorApproval.Approved) -> None:
+        self.approval = event.approval
+        self.action_confirm()
+
+    @on(SupervisorApproval.Refused)
+    def _refused(self, event: SupervisorApproval.Refused) -> None:
+        self.query_one("#decision-problems", Label).update(f"✗ {event.text}")
 
     def action_cancel(self) -> None:
         """Back to the case without closing it."""

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from teller_guard.core.money import format_yuan
+from teller_guard.core.permissions import can_read_stats
 from teller_guard.reports.stats import CHANNEL_LABELS, LEVEL_LABELS, STATUS_LABELS, DrillFilter, parse_month
 from teller_guard.ui.context import AppScreen
 
@@ -92,6 +93,10 @@ class DrillScreen(AppScreen[None]):
         table = self.query_one("#drill-table", DataTable)
         for name, key in COLUMNS:
             table.add_column(name, key=key or name)
+        if not can_read_stats(self.ctx.staff.role if self.ctx.staff else None):
+            # The records behind the branch's figures are for the roles that read them.
+            self.query_one("#drill-status", Static).update("只有安全保卫、主管或管理员可以查看全行记录")
+            return
         self._reload()
 
     # ------------------------------------------------------------ loading

@@ -544,9 +544,13 @@ class LobbyScreen(AppScreen[None]):
         if not self._touched:
             return
         self._draft_seq += 1
+        self._save_draft(self._draft(), self._draft_seq)
+
+    def _draft(self) -> Draft:
+        """The case as it stands, as a draft."""
         state: dict[str, Any] = self.case.model_dump(mode="json")
         state["lobby"] = {"decision": self.outcome or "", **self.details}
-        draft = Draft(
+        return Draft(
             draft_id=self.case.draft_id,
             channel="atm",
             staff_id=self.case.staff_id,
@@ -554,7 +558,16 @@ class LobbyScreen(AppScreen[None]):
             updated_at=self.ctx.now(),
             state=state,
         )
-        self._save_draft(draft, self._draft_seq)
+
+    def keep_for_later(self) -> None:
+        """Signing out mid-case: the draft is written now (not by a worker the sign-out would cancel)."""
+        if not self._touched:
+            return
+        with self._write_lock:
+            if self.case.draft_id not in self._closed_drafts:
+                self._draft_seq += 1
+                self.ctx.repo.save_draft(self._draft())
+                self._draft_written = self._draft_seq
 
     @work(thread=True, group="lobby-draft", description="保存草稿")
     def _save_draft(self, draft: Draft, seq: int) -> None:

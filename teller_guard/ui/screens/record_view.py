@@ -3,6 +3,7 @@ acknowledgement and any corrections. Nothing on this screen can change the log."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from teller_guard.core.money import format_yuan
+from teller_guard.core.permissions import can_view_record
 from teller_guard.core.records import InterventionRecord, InterventionSummary
 from teller_guard.core.rules import RuleSet
 from teller_guard.core.vocabulary import ACK_LABELS, GROUP_LABELS, ROLE_LABELS, SEX_LABELS
@@ -120,7 +122,9 @@ def render_record(
         if d.police_ref or d.police_called_at:
             lines.append(f"报警：{d.police_ref or '—'} · {t(d.police_called_at)}")
         if d.supervisor_id:
-            lines.append(f"主管复核：{d.supervisor_id} · {d.supervisor_reason or ''}")
+            lines.append(
+                f"主管复核：{d.supervisor_id} · {d.supervisor_reason or ''} · {approval_proof(d.supervisor_auth, d.supervisor_at, t)}"
+            )
         if d.note:
             lines.append(f"备注：{d.note}")
         parts += [Text(line, style="bold" if i == 0 else "") for i, line in enumerate(lines)]
@@ -133,7 +137,7 @@ def render_record(
         if ack.signer_masked:
             line += f" · 签名 {ack.signer_masked}"
         if ack.supervisor_id:
-            line += f" · 主管 {ack.supervisor_id} {ack.reason or ''}"
+            line += f" · 主管 {ack.supervisor_id} {ack.reason or ''} · {approval_proof(ack.supervisor_auth, ack.supervisor_at, t)}"
         parts.append(Text(line))
     if rec.corrects_uid:
         parts.append(Text(f"本记录更正 {rec.corrects_uid}：{rec.correction_reason or ''}", style="bold yellow"))
@@ -145,6 +149,14 @@ def render_record(
     else:
         parts.append(Text("更正记录：无", style="dim"))
     return Group(*parts)
+
+
+def approval_proof(auth: str | None, at: datetime | None, t: Callable[[datetime | None], str]) -> str:
+    """How a supervisor's approval was given: their own PIN on the spot (and when), or, for
+    records from before approvals were authenticated, only a typed id."""
+    if auth == "pin":
+        return f"{t(at)} 主管本人密码验证"
+    return "工号未经验证（早期记录）"
 
 
 class RecordViewScreen(AppScreen[None]):
@@ -183,6 +195,12 @@ class RecordViewScreen(AppScreen[None]):
         body = self.query_one("#record-body", Static)
         if rec is None:
             body.update(f"找不到记录 {self.uid}")
+            return
+        staff = self.ctx.on_shift
+        if not can_view_record(staff.role, staff.staff_id, rec.staff_id):
+            # A teller sees their own cases only; the branch's are for the roles that read figures.
+            self.record = None
+            body.update("只能查看本人办理的记录")
             return
         body.update(render_record(rec, corrections, self.ctx.rules, self.ctx.settings.zone))
         self.query_one("#record-scroll").focus()

@@ -1,7 +1,11 @@
-"""统计与月度台账: a month's figures with 环比 / 同比, charts, drill-down and the exports.
+"""统计与月度台账: a month's figures with 环比 / 同比, charts, drill-down and the exports, and (for
+安全保卫 and 管理员) the month's audit trail.
 
-The figures fit 100 columns (compact 万/亿 numbers, a bounded label column); the charts have a
-tab of their own. Every query runs in a thread worker; results come back as messages.
+The figures fit 100 columns (compact 万/亿 numbers, a bounded label column); the charts and the
+audit trail have tabs of their own. Only the roles
+:func:`teller_guard.core.permissions.can_read_stats` allows see any figure or record here; the
+exports follow :func:`~teller_guard.core.permissions.can_export`, and every reading and export is
+an audit event. Every query runs in a thread worker; results come back as messages.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Static, TabbedContent, TabPane
 
 from teller_guard.core.money import format_yuan
-from teller_guard.core.permissions import can_export
+from teller_guard.core.permissions import can_export, can_read_audit, can_read_stats
 from teller_guard.reports.stats import (
     Figure,
     MonthStats,
@@ -31,6 +35,7 @@ from teller_guard.reports.stats import (
     shift_month,
 )
 from teller_guard.ui.context import AppScreen
+from teller_guard.ui.widgets.audit_log import AuditLog
 from teller_guard.ui.widgets.stats_charts import protected_line, trend_bars, type_bars
 
 FIGURE_COLUMNS = ("分类", "指标", "本月", "上月", "环比", "去年同月", "同比")
@@ -58,6 +63,13 @@ class StatsScreen(AppScreen[None]):
         Binding("m", "pick_month", "选月份", tooltip="从列表选择或输入月份", id="stats-pick-month"),
         Binding("1", "tab('stats-tab-figures')", "数字", tooltip="各项数字及环比、同比", id="stats-tab-1"),
         Binding("2", "tab('stats-tab-charts')", "图表", tooltip="趋势和涉诈类型图表", id="stats-tab-2"),
+        Binding(
+            "3",
+            "tab('stats-tab-audit')",
+            "审计",
+            tooltip="本月审计日志（登录、授权、导出、员工变更）",
+            id="stats-tab-3",
+        ),
         Binding("d", "drill", "明细", tooltip="列出当前这一行数字背后的每一笔记录", id="stats-drill"),
         Binding("x", "export('xlsx')", "导出XLSX", tooltip="导出本月台账（Excel/WPS）", id="stats-export-xlsx"),
         Binding("c", "export('csv')", "导出CSV", tooltip="导出本月明细（CSV 与清单、校验文件）", id="stats-export-csv"),
@@ -65,7 +77,7 @@ class StatsScreen(AppScreen[None]):
         Binding("o", "open_folder", "打开文件夹", tooltip="打开刚导出的文件所在的文件夹", id="stats-open-folder"),
         Binding("r", "refresh", "刷新", tooltip="重新统计当前月份", id="stats-refresh"),
     ]
-    """Month navigation, the two tabs, drill-down, the three exports, the export folder and refresh."""
+    """Month navigation, the tabs, drill-down, the three exports, the export folder and refresh."""
 
     @dataclass
     class StatsLoaded(Message):
@@ -114,11 +126,25 @@ class StatsScreen(AppScreen[None]):
                 yield Static(id="stats-trend")
                 yield Static(id="stats-protected")
                 yield Static(id="stats-by-type")
+            if self._may("audit"):
+                with TabPane("审计 3", id="stats-tab-audit"):
+                    yield AuditLog(id="audit-log")
         yield ProgressBar(id="stats-progress", show_eta=True)
         yield Static("正在统计…", id="stats-status")
         yield Footer()
 
+    def _may(self, what: str) -> bool:
+        role = self.ctx.staff.role if self.ctx.staff else None
+        return {"read": can_read_stats, "audit": can_read_audit, "export": can_export}[what](role)
+
     def on_mount(self) -> None:
+        if not self._may("read"):
+            # Reached only by a bug elsewhere (the app opens this screen for these roles only).
+            self.query_one("#stats-progress", ProgressBar).display = False
+            self.query_one("#stats-status", Static).update("只有安全保卫、主管或管理员可以查看全行统计")
+            for fmt in EXPORT_LABELS:
+                self.query_one(f"#stats-export-{fmt}", Button).disabled = True
+            return
         if not self.month:
             today = self.ctx.today()
             self.month = previous_month_of(today)
@@ -132,10 +158,13 @@ class StatsScreen(AppScreen[None]):
         self._reload()
 
     def _may_export(self) -> bool:
-        staff = self.ctx.staff
-        return can_export(staff.role if staff else None)
+        return self._may("export")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self._may("read"):
+            return False
+        if action == "tab" and parameters == ("stats-tab-audit",):
+            return self._may("audit")
         if action == "export":
             return self._may_export()
         if action == "open_folder":
@@ -148,9 +177,12 @@ class StatsScreen(AppScreen[None]):
         self.query_one("#stats-month", Button).label = f"{self.month} ▾"
         self.query_one("#stats-status", Static).update(f"正在统计 {self.month}（{self.ctx.settings.tz} 本地月）…")
         self._load_stats(self.month)
+        if self.query_one("#stats-tabs", TabbedContent).active == "stats-tab-audit":
+            self.query_one("#audit-log", AuditLog).show_month(self.month)
 
     @work(thread=True, exclusive=True, group="stats", description="month statistics")
     def _load_stats(self, month: str) -> None:
+        self.ctx.gate.record("stats_read", self.ctx.on_shift.staff_id, subject=month, where="stats_screen")
         labels = {k: t.label for k, t in self.ctx.rules.typologies.items()}
         stats = month_stats(self.ctx.repo.engine, month, typology_labels=labels)
         self.post_message(self.StatsLoaded(stats))
@@ -199,8 +231,21 @@ class StatsScreen(AppScreen[None]):
 
     def action_tab(self, pane: str) -> None:
         self.query_one("#stats-tabs", TabbedContent).active = pane
+        self._tab_shown(pane)
+
+    @on(TabbedContent.TabActivated, "#stats-tabs")
+    def _tab_clicked(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self._tab_shown(event.pane.id)
+
+    def _tab_shown(self, pane: str) -> None:
         if pane == "stats-tab-figures":
             self.query_one("#stats-figures", DataTable).focus()
+        elif pane == "stats-tab-audit":
+            log = self.query_one("#audit-log", AuditLog)
+            if log.month != self.month:
+                log.show_month(self.month)
+            log.query_one("#audit-table").focus()
 
     # ------------------------------------------------------------ month navigation
     def _go(self, month: str) -> None:
@@ -309,8 +354,20 @@ class StatsScreen(AppScreen[None]):
                 stats=self.stats if self.stats is not None and self.stats.month == month else None,
             )
         except (ExportError, OSError) as exc:
+            self.ctx.gate.record(
+                "export", self.ctx.staff.staff_id, ok=False, subject=month, format=fmt, reason=type(exc).__name__
+            )
             self.post_message(self.ExportFinished(fmt, None, 0, "", str(exc)))
             return
+        self.ctx.gate.record(
+            "export",
+            self.ctx.staff.staff_id,
+            subject=month,
+            format=fmt,
+            rows=result.rows,
+            sha256=result.sha256,
+            file=str(result.path),
+        )
         self.post_message(self.ExportFinished(fmt, result.path, result.rows, result.sha256))
 
     def on_stats_screen_export_finished(self, event: StatsScreen.ExportFinished) -> None:
