@@ -30,8 +30,13 @@ import aiohttp
 import pytest
 
 from teller_guard.config import Settings
+from teller_guard.core.records import Staff
 from teller_guard.storage.repository import Repository
 from tests.factories import frozen_clock
+from tests.factories.accounts import add_staff
+
+LOBBY_STAFF = Staff(staff_id="L007", name="李大堂", role="lobby")
+LOBBY_PIN = "730461"
 
 pytestmark = pytest.mark.browser
 
@@ -106,6 +111,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Settings]]:
     """`teller-guard serve` on a free loopback port, in its own process group, on a temp database."""
     port = _free_port()
     settings = Settings(data_dir=tmp_path, db=f"sqlite:///{tmp_path / 'served.db'}")
+    add_staff(Repository.open(settings.db_url, settings.zone, clock=frozen_clock), LOBBY_STAFF, LOBBY_PIN)
     env = {**os.environ, "TELLER_GUARD_DATA_DIR": str(tmp_path)}
     log = (tmp_path / "server.log").open("wb")
     proc = subprocess.Popen(
@@ -234,10 +240,10 @@ async def _lobby_flow_in_browser(chromium: str, url: str, settings: Settings) ->
                 await asyncio.sleep(2.0)
                 await page.js("document.querySelector('.xterm-helper-textarea').focus()")
 
-                # 上岗登记: 工号, 姓名 (岗位 defaults to 大堂经理 in lobby mode), Enter.
+                # 员工登录 first (nothing of the app before it): 工号 Tab 密码 Enter; the role is the account's.
                 await page.type("L007")
                 await page.press("Tab")
-                await page.type("李大堂")
+                await page.type(LOBBY_PIN)
                 await page.press("Enter")
                 await asyncio.sleep(1.5)
                 # 设备 → 一问 (Enter on a tile moves focus on) → what the customer said → amount → age.
@@ -297,6 +303,10 @@ async def _lobby_flow_in_browser(chromium: str, url: str, settings: Settings) ->
 def test_lobby_flow_in_headless_chromium(chromium: str, server: tuple[str, Settings]) -> None:
     url, settings = server
     result = asyncio.run(_lobby_flow_in_browser(chromium, url, settings))
+
+    # The browser session signed in first, and the audit trail says from where.
+    [signed_in] = result["repo"].audit_events(kind="sign_in")
+    assert (signed_in.staff_id, signed_in.origin, signed_in.client) == ("L007", "browser", "127.0.0.1")
 
     # The case landed in the log as a hand-off waiting for the counter, with what the lobby saw.
     assert len(result["handoffs"]) == 1, result["logs"]

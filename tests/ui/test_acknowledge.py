@@ -178,7 +178,11 @@ async def test_override_requires_another_supervisor_who_authenticates_and_a_reas
     assert ack.supervisor_id == "S001" and ack.reason == "客户视力障碍，已逐条口头告知"
     assert ack.supervisor_auth == "pin" and ack.supervisor_at == FROZEN_NOW
     refused = [(e.staff_id, e.detail.get("reason")) for e in repo.audit_events(kind="approval_refused")]
-    assert refused == [("T001", "own_case"), ("S001", "wrong_credentials"), ("T002", "role")]  # a short reason never left the screen
+    assert refused == [
+        ("T001", "own_case"),
+        ("S001", "wrong_credentials"),
+        ("T002", "role"),
+    ]  # a short reason never left the screen
     [given] = repo.audit_events(kind="approval")
     assert given.staff_id == "S001" and given.detail["what"] == "override"
     assert repo.staff.get("S001").failed_attempts == 0  # type: ignore[union-attr]  # the right PIN resets the count

@@ -9,19 +9,21 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from textual.widgets import Checkbox, Input, Label
 
 from teller_guard.config import Settings
 from teller_guard.core.case import CaseState
-from teller_guard.core.records import Draft
+from teller_guard.core.records import Draft, Staff
 from teller_guard.core.rules import RuleSet
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.resume import ResumeModal
 from tests.conftest import require_tool
-from tests.factories import ELDERLY_ID, FROZEN_NOW, TELLER
+from tests.factories import ELDERLY_ID, FROZEN_NOW, TELLER, frozen_clock
+from tests.factories.accounts import add_staff
 from tests.ui.helpers import make_counter_app
 
 
@@ -176,6 +178,8 @@ def _start(session: str, data_dir: Path) -> int:
         "-e",
         f"TELLER_GUARD_DATA_DIR={data_dir}",
         "-e",
+        "TELLER_GUARD_PIN_HASH=insecure-fast-for-tests",
+        "-e",
         "TERM=xterm-256color",
         # pytest's own COLUMNS/LINES would otherwise reach the app through tmux's environment.
         "-e",
@@ -187,12 +191,22 @@ def _start(session: str, data_dir: Path) -> int:
     return int(_tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip())
 
 
+TELLER_42 = Staff(staff_id="T042", name="李柜员", role="teller")
+
+
+def _account(data_dir: Path) -> None:
+    """The teller's account in the database the app will open."""
+    repo = Repository.open(f"sqlite:///{data_dir / 'teller_guard.db'}", ZoneInfo("Asia/Shanghai"), clock=frozen_clock)
+    if repo.staff.get("T042") is None:
+        add_staff(repo, TELLER_42, "424242")
+
+
 def _login(session: str) -> None:
-    _wait_for(session, "上岗登记")
+    _wait_for(session, "员工登录")
     time.sleep(0.5)
     _type(session, "T042")
     _key(session, "Tab")
-    _type(session, "李柜员")
+    _type(session, "424242")
     _key(session, "Enter")
 
 
@@ -201,6 +215,7 @@ def test_killed_mid_case_the_draft_is_offered_back(tmp_path: Path) -> None:
     assert shutil.which("tmux"), "tmux is required (apt-get install tmux; .ci/run installs it)"
     session = f"tgc-kill-{os.getpid()}"
     data = tmp_path / "data"
+    _account(data)
     try:
         pid = _start(session, data)
         _login(session)

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static, TabbedContent
 
 from teller_guard.config import Settings
 from teller_guard.core.records import Staff
@@ -16,14 +16,17 @@ from teller_guard.core.rules import RuleSet
 from teller_guard.reports.export import verify_csv
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.app import TellerGuardApp
+from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.drill import DrillScreen
 from teller_guard.ui.screens.stats import StatsScreen
 from teller_guard.ui.screens.stats_dialogs import DayRangePicker, MonthPicker, SaveExportDialog
+from teller_guard.ui.widgets.audit_log import AuditLog
 from tests.factories import FROZEN_NOW
 from tests.factories.stats import seed
 
 OFFICER = Staff(staff_id="S001", name="王保卫", role="security")
 TELLER = Staff(staff_id="T001", name="柜员一", role="teller")
+SUPERVISOR = Staff(staff_id="Z001", name="李主管", role="supervisor")
 
 
 def make_stats_app(settings: Settings, rules: RuleSet, repo: Repository, staff: Staff = OFFICER) -> TellerGuardApp:
@@ -126,6 +129,14 @@ async def test_export_through_the_save_dialog(settings: Settings, rules: RuleSet
         manifest = json.loads((out.parent / "台账-2026-11.manifest.json").read_text(encoding="utf-8"))
         assert manifest["totals_text"]["避免损失金额"] == "¥139,000.00"
         assert manifest["exported_by"]["staff_id"] == "S001"
+        [logged] = repo.audit_events(kind="export")
+        assert (logged.staff_id, logged.subject, logged.detail["format"], logged.detail["rows"]) == (
+            "S001",
+            "2026-11",
+            "csv",
+            6,
+        )
+        assert logged.detail["sha256"] and logged.origin == "terminal"
         status = str(screen.query_one("#stats-status", Static).render())
         assert str(out) in status and "o 打开文件夹" in status
         # Again: the file exists, so the dialog warns first and overwrites only on a second Enter.
@@ -197,15 +208,66 @@ async def test_drill_down_sorts_filters_and_takes_a_day_range(
         assert app.screen is screen
 
 
-async def test_a_teller_cannot_export(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+async def test_a_teller_asking_for_the_statistics_gets_the_counter(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
     app = make_stats_app(settings, rules, repo, staff=TELLER)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await to_november(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, CounterScreen), app.screen
+        assert not app.query(StatsScreen)
+
+
+async def test_the_statistics_screen_shows_a_teller_nothing(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
+    """Even pushed directly (a bug elsewhere), the screen reads nothing and exports nothing for a teller."""
+    app = make_stats_app(settings, rules, repo, staff=TELLER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = StatsScreen(month="2026-11")
+        app.push_screen(screen)
+        await settle(pilot)
+        assert screen.stats is None and screen.query_one("#stats-figures", DataTable).row_count == 0
+        assert "只有安全保卫、主管或管理员" in str(screen.query_one("#stats-status", Static).render())
         assert screen.query_one("#stats-export-xlsx", Button).disabled
         await pilot.press("x")
         await settle(pilot)
         assert app.screen is screen
         assert not (settings.data_dir / "exports").exists()
+        assert not screen.query("#stats-tab-audit")
+    assert repo.audit_events(kind="stats_read") == []
+
+
+async def test_a_supervisor_reads_the_figures_but_not_the_audit_trail(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
+    app = make_stats_app(settings, rules, repo, staff=SUPERVISOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await to_november(pilot)
+        assert cells(screen)
+        assert not screen.query("#stats-tab-audit")
+        await pilot.press("3")
+        await settle(pilot)
+        assert screen.query_one("#stats-tabs", TabbedContent).active == "stats-tab-figures"
+    assert [e.subject for e in repo.audit_events(kind="stats_read")] == ["2026-10", "2026-11"]
+
+
+async def test_the_audit_tab_lists_the_month_for_security(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    app = make_stats_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await to_november(pilot)
+        app.context.gate.record("sign_in_failed", None, ok=False, reason="wrong_credentials")
+        await pilot.press("3")
+        await settle(pilot)
+        log = screen.query_one("#audit-log", AuditLog)
+        kinds = [e.kind for e in log.events]
+        assert kinds[:2] == ["audit_read", "sign_in_failed"]  # newest first, the reading itself included
+        assert "stats_read" in kinds
+        table = log.query_one("#audit-table", DataTable)
+        assert table.row_count == len(log.events)
+        assert "拒绝" in [str(c) for c in table.get_row_at(1)]
+        assert app.focused is table
 
 
 async def test_keys_reach_the_figures_when_the_screen_opens(

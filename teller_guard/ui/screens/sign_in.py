@@ -1,8 +1,10 @@
 """登录: 工号 and 密码, nothing else — the role comes from the account.
 
 At a busy counter the teller types ``工号 Tab 密码 Enter`` in one go: two standard inputs in
-tab order (Enter in the id field moves on too), the check runs in a thread worker (argon2id
-takes a tenth of a second), and the PIN field is emptied the moment Enter is pressed. A PIN an
+tab order (Enter in the id field moves on too), whose Tab and Enter move the focus before the
+next key is read (:mod:`~teller_guard.ui.widgets.sync_focus`, so a burst never puts the PIN
+into the 工号 field), the check runs in a thread worker (argon2id takes a tenth of a second),
+and the PIN field is emptied the moment Enter is pressed. A PIN an
 admin set must be replaced before the first shift (:class:`ChangePinModal`).
 """
 
@@ -21,6 +23,7 @@ from teller_guard.core.accounts import StaffAccount
 from teller_guard.identity import AccessRefused
 from teller_guard.identity.pins import Pin
 from teller_guard.ui.context import AppModal, AppScreen
+from teller_guard.ui.widgets.sync_focus import SYNC_FOCUS_BINDINGS, SyncFocus
 
 PIN_LENGTH = 128
 """The longest PIN the field takes (a passphrase)."""
@@ -39,11 +42,12 @@ def take(field: Input) -> Pin:
     return value
 
 
-class SignInScreen(AppScreen[StaffAccount]):
+class SignInScreen(SyncFocus, AppScreen[StaffAccount]):
     """Ask for 工号 and 密码; dismisses with the authenticated :class:`StaffAccount`."""
 
     BINDING_GROUP_TITLE = "登录"
-    BINDINGS = [Binding("ctrl+q", "app.quit", "退出", id="quit")]
+    BINDINGS = [Binding("ctrl+q", "app.quit", "退出", id="quit"), *SYNC_FOCUS_BINDINGS]
+    ENTER_MOVES = {"staff-id": "pin"}
 
     @dataclass
     class Checked(Message):
@@ -78,10 +82,6 @@ class SignInScreen(AppScreen[StaffAccount]):
 
     def _error(self, text: str) -> None:
         self.query_one("#sign-in-error", Label).update(text)
-
-    @on(Input.Submitted, "#staff-id")
-    def _id_entered(self) -> None:
-        self.query_one("#pin", Input).focus()
 
     @on(Input.Submitted, "#pin")
     @on(Button.Pressed, "#sign-in-ok")
@@ -137,11 +137,15 @@ class SignInScreen(AppScreen[StaffAccount]):
         self.dismiss(account)
 
 
-class ChangePinModal(AppModal[StaffAccount | None]):
+class ChangePinModal(SyncFocus, AppModal[StaffAccount | None]):
     """First use after an admin set the PIN: choose one's own (twice), then sign in with it."""
 
     BINDING_GROUP_TITLE = "修改密码"
-    BINDINGS = [Binding("escape", "cancel", "取消", id="change-pin-cancel", tooltip="不修改，回到登录")]
+    BINDINGS = [
+        Binding("escape", "cancel", "取消", id="change-pin-cancel", tooltip="不修改，回到登录"),
+        *SYNC_FOCUS_BINDINGS,
+    ]
+    ENTER_MOVES = {"new-pin": "new-pin-again"}
 
     @dataclass
     class Changed(Message):
@@ -166,10 +170,6 @@ class ChangePinModal(AppModal[StaffAccount | None]):
 
     def on_mount(self) -> None:
         self.query_one("#new-pin", Input).focus()
-
-    @on(Input.Submitted, "#new-pin")
-    def _first(self) -> None:
-        self.query_one("#new-pin-again", Input).focus()
 
     @on(Input.Submitted, "#new-pin-again")
     def submit(self) -> None:

@@ -28,10 +28,15 @@ from teller_guard.identity import AccessRefused
 from teller_guard.identity.pins import Pin
 from teller_guard.ui.context import app_context
 from teller_guard.ui.screens.sign_in import take
+from teller_guard.ui.widgets.sync_focus import SYNC_FOCUS_BINDINGS, SyncFocus
 
 
-class SupervisorApproval(Vertical):
-    """主管工号 + 主管密码 + 理由, checked on the spot."""
+class SupervisorApproval(SyncFocus, Vertical):
+    """主管工号 + 主管密码 + 理由, checked on the spot (Tab and Enter move the focus before the
+    next key is read, so a supervisor's burst never leaves the PIN in the 工号 field)."""
+
+    BINDINGS = SYNC_FOCUS_BINDINGS
+    ENTER_MOVES = {"approval-id": "approval-pin"}
 
     @dataclass
     class Approved(Message):
