@@ -109,16 +109,18 @@ class Gate:
         kind: str,
         subject: str | None = None,
         allow_must_change: bool = False,
+        **detail: str | int | bool | None,
     ) -> StaffAccount:
         """The account whose PIN this is, or :class:`AccessRefused` (logged as ``kind``, refused).
 
         A wrong PIN counts toward the lock-out; at the policy's limit the account locks (and a
-        ``locked_out`` event is written). A locked account's PIN is not checked at all.
+        ``locked_out`` event is written). A locked account's PIN is not checked at all. ``detail``
+        goes into every event a refusal writes.
         """
         started = time.monotonic()
         try:
             return self._check_pin(
-                staff_id.strip(), pin, kind=kind, subject=subject, allow_must_change=allow_must_change
+                staff_id.strip(), pin, kind=kind, subject=subject, allow_must_change=allow_must_change, **detail
             )
         except AccessRefused:
             rest = REFUSAL_FLOOR.get(self.hasher.profile, 0.25) - (time.monotonic() - started)
@@ -127,42 +129,53 @@ class Gate:
             raise
 
     def _check_pin(
-        self, staff_id: str, pin: Pin, *, kind: str, subject: str | None, allow_must_change: bool
+        self,
+        staff_id: str,
+        pin: Pin,
+        *,
+        kind: str,
+        subject: str | None,
+        allow_must_change: bool,
+        **detail: str | int | bool | None,
     ) -> StaffAccount:
         store = self.repo.staff
         now = self.repo.clock()
         account = store.get(staff_id) if _STAFF_ID.match(staff_id) else None
         if account is None:
             self.hasher.verify(None, pin)  # the time a wrong PIN takes
-            self.refuse(kind, None, refusals.wrong_credentials(self.access), subject=subject, typed=_typed(staff_id))
+            self.refuse(
+                kind, None, refusals.wrong_credentials(self.access), subject=subject, **detail, typed=_typed(staff_id)
+            )
         sid = account.staff_id
         if account.locked_at(now):
             assert account.locked_until is not None
             self.hasher.verify(None, pin)
-            self.refuse(kind, sid, refusals.locked(sid, account.locked_until, self.repo.tz), subject=subject)
+            self.refuse(kind, sid, refusals.locked(sid, account.locked_until, self.repo.tz), subject=subject, **detail)
         if not self.hasher.verify(account.pin_hash, pin):
             if account.pin_hash is None:
-                self.refuse(kind, sid, refusals.no_pin(sid), subject=subject)
+                self.refuse(kind, sid, refusals.no_pin(sid), subject=subject, **detail)
             after = store.note_failure(
                 sid, at=now, limit=self.access.max_failed_pins, lock_for=timedelta(minutes=self.access.lockout_minutes)
             )
             if after is not None and after.locked_at(now):
                 assert after.locked_until is not None
                 until = after.locked_until.isoformat()
-                self.record("locked_out", sid, ok=False, subject=subject, until=until)
+                self.record("locked_out", sid, ok=False, subject=subject, until=until, **detail)
                 refusal = refusals.locked(
                     sid, after.locked_until, self.repo.tz, just_now=True, limit=self.access.max_failed_pins
                 )
-                self.refuse(kind, sid, refusal, subject=subject)
+                self.refuse(kind, sid, refusal, subject=subject, **detail)
             failed = after.failed_attempts if after is not None else 0
-            self.refuse(kind, sid, refusals.wrong_credentials(self.access), subject=subject, failed_attempts=failed)
+            self.refuse(
+                kind, sid, refusals.wrong_credentials(self.access), subject=subject, **detail, failed_attempts=failed
+            )
         # The PIN is right: only now say what else is wrong with the account.
         if not account.active:
-            self.refuse(kind, sid, refusals.disabled(sid), subject=subject)
+            self.refuse(kind, sid, refusals.disabled(sid), subject=subject, **detail)
         if account.is_demo and store.has_real_staff():
-            self.refuse(kind, sid, refusals.demo_account(sid), subject=subject)
+            self.refuse(kind, sid, refusals.demo_account(sid), subject=subject, **detail)
         if account.must_change and not allow_must_change:
-            self.refuse(kind, sid, refusals.must_change(sid), subject=subject)
+            self.refuse(kind, sid, refusals.must_change(sid), subject=subject, **detail)
         assert account.pin_hash is not None
         if self.hasher.needs_rehash(account.pin_hash):
             store.rehash(sid, self.hasher.hash(pin))
@@ -278,7 +291,7 @@ class Gate:
             self.refuse(
                 "approval", requester.staff_id, refusals.short_reason(MIN_APPROVAL_REASON), subject=subject, **detail
             )
-        account = self.check_pin(approver_id, pin, kind="approval", subject=subject)
+        account = self.check_pin(approver_id, pin, kind="approval", subject=subject, **detail)
         problem = approval_problem(
             account.staff_id, account.role, requester.staff_id, admin_may_approve=self.access.admin_may_approve
         )

@@ -107,7 +107,9 @@ def test_missing_file_is_one_line() -> None:
         ["demo-data", "--n", "zero"],
         ["frobnicate"],
         ["serve", "--port", "99999"],
-        ["stats", "--db", "nonsense://x"],
+        ["stats", "--db", "nonsense://x", "--staff", "S001"],
+        ["export", "--month", "2026-11", "--format", "csv", "--out", "x", "--staff", "S001", "--pin", "135792"],
+        ["staff", "list"],
         ["db", "upgrade", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/x"],
     ],
 )

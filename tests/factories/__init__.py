@@ -61,3 +61,17 @@ def counter_record(
     return case.model_copy(update={"started_at": when - timedelta(minutes=2)}).to_record(
         rules, a, decision=decision, closed_at=when
     )
+
+
+class MovingClock:
+    """A clock a test moves on by hand (lock-outs expiring, idle locks), starting at :data:`FROZEN_NOW`."""
+
+    def __init__(self, start: datetime = FROZEN_NOW) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now

@@ -267,28 +267,55 @@ def test_only_export_roles_may_export(seeded: Repository, rules: RuleSet, tmp_pa
     assert not (tmp_path / "x.csv").exists()
 
 
-def test_cli_export_checks_the_staff_in_the_database(
-    seeded: Repository, settings: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_cli_export_checks_the_staff_and_their_pin(
+    seeded: Repository, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = seeded.engine.url.render_as_string(hide_password=False)
     out = tmp_path / "out.xlsx"
-    base = ["export", "--db", db, "--month", "2026-11", "--format", "xlsx", "--out", str(out)]
-    assert main([*base, "--staff", "NOPE"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "unknown staff 'NOPE'" in err
-    assert main([*base, "--staff", "T001"]) == 2
-    assert "may not export" in capsys.readouterr().err
-    assert main(base) == 2
+    base = ["export", "--db", db, "--month", "2026-11", "--format", "xlsx", "--out", str(out), "--pin-stdin"]
+
+    def run(*argv: str, pins: str = "135792\n") -> tuple[int, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(pins))
+        status = main([*base, *argv])
+        captured = capsys.readouterr()
+        return status, captured.err.strip() + captured.out
+
+    status, err = run("--staff", "NOPE")
+    assert status == 2 and err.count("\n") == 0 and "wrong staff id or PIN" in err
+    status, err = run("--staff", "T001")
+    assert status == 2 and "may not export" in err
+    status, err = run("--staff", "S001", pins="999999\n")
+    assert status == 2 and "wrong staff id or PIN" in err
+    assert main([*base]) == 2 and "--staff" in capsys.readouterr().err
     assert not out.exists()
-    assert main([*base, "--staff", "S001"]) == 0
-    assert out.exists() and "6 rows" in capsys.readouterr().out
+    status, printed = run("--staff", "S001")
+    assert status == 0 and out.exists() and "6 rows" in printed
+    kinds = [(e.kind, e.staff_id, e.ok) for e in seeded.audit_events()]
+    assert kinds == [
+        ("export_refused", None, False),
+        ("export_refused", "T001", False),
+        ("export_refused", "S001", False),
+        ("export", "S001", True),
+    ]
+    done = seeded.audit_events(kind="export")[0]
+    assert done.subject == "2026-11" and done.detail["format"] == "xlsx" and done.detail["rows"] == 6
+    assert len(str(done.detail["sha256"])) == 64 and done.origin == "cli"
 
 
-def test_cli_stats_prints_the_month(seeded: Repository, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_stats_prints_the_month_for_a_reader(
+    seeded: Repository, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = seeded.engine.url.render_as_string(hide_password=False)
-    assert main(["stats", "--db", db, "--month", "2026-11"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("135792\n135792\n"))
+    assert main(["stats", "--db", db, "--month", "2026-11", "--staff", "T001", "--pin-stdin"]) == 2
+    assert "may not read the branch statistics" in capsys.readouterr().err
+    assert main(["stats", "--db", db, "--month", "2026-11", "--staff", "S001", "--pin-stdin"]) == 0
     out = capsys.readouterr().out
     assert "核查笔数" in out and "¥139,000.00" in out and "+200.0%" in out
+    assert [(e.kind, e.staff_id, e.ok) for e in seeded.audit_events()] == [
+        ("stats_read", "T001", False),
+        ("stats_read", "S001", True),
+    ]
 
 
 def test_an_interrupted_export_leaves_no_file(
