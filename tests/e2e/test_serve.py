@@ -70,3 +70,72 @@ def test_loopback_by_default() -> None:
 
     args = build_parser().parse_args(["serve"])
     assert (args.host, args.port, args.mode) == ("127.0.0.1", 8000, "lobby")
+
+
+async def test_a_session_over_the_limit_is_told_so() -> None:
+    turned_away: list[str] = []
+    server = OfflineServer(
+        app_command(), host="127.0.0.1", port=8000, title="t", max_sessions=2, on_refused=turned_away.append
+    )
+    async with TestClient(TestServer(await server._make_app())) as client:
+        assert (await client.get("/")).status == 200
+        server.sessions = 2  # two tabs open
+        for path in ("/", "/ws"):
+            resp = await client.get(path)
+            assert resp.status == 503
+            text = await resp.text()
+            assert "同时在线已满（2 个）" in text and "at most 2 browser sessions" in text
+    assert turned_away == ["127.0.0.1", "127.0.0.1"]
+
+
+def test_the_client_address_and_a_local_tls_proxy() -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    from teller_guard.ui.serve import client_address
+
+    direct = make_mocked_request("GET", "/", headers={"X-Forwarded-For": "6.6.6.6"})
+    direct._transport_peername = ("10.1.2.7", 50000)  # type: ignore[attr-defined]
+    assert client_address(direct) == "10.1.2.7"  # a forwarded header from the LAN is not believed
+    proxied = make_mocked_request("GET", "/", headers={"X-Forwarded-For": "10.1.2.9, 10.0.0.1"})
+    proxied._transport_peername = ("127.0.0.1", 50000)  # type: ignore[attr-defined]
+    assert client_address(proxied) == "10.1.2.9 via 127.0.0.1"
+
+
+def test_each_session_is_told_where_its_browser_is() -> None:
+    from textual_serve.download_manager import DownloadManager
+
+    from teller_guard.ui.serve import SessionService
+
+    async def nothing(*_: object) -> None:
+        return None
+
+    service = SessionService(
+        "true",
+        write_bytes=nothing,
+        write_str=nothing,
+        close=nothing,
+        download_manager=DownloadManager(),
+        client="10.1.2.9",
+    )
+    env = service._build_environment(100, 30)
+    assert env["TELLER_GUARD_SESSION_CLIENT"] == "10.1.2.9"
+
+
+async def test_serving_beyond_this_machine_warns_that_it_is_not_encrypted() -> None:
+    from rich.console import Console
+
+    lan = OfflineServer(app_command(), host="0.0.0.0", port=8000, title="t")
+    lan.console = Console(record=True, width=200)
+    await lan.on_startup(None)  # type: ignore[arg-type]
+    said = lan.console.export_text()
+    assert "NOT encrypted" in said and "TLS reverse proxy" in said and "明文" in said
+    local = OfflineServer(app_command(), host="127.0.0.1", port=8000, title="t")
+    local.console = Console(record=True, width=200)
+    await local.on_startup(None)  # type: ignore[arg-type]
+    assert "encrypted" not in local.console.export_text()
+
+
+def test_max_sessions_flag() -> None:
+    from teller_guard.cli import build_parser
+
+    assert build_parser().parse_args(["serve", "--max-sessions", "3"]).max_sessions == 3

@@ -17,7 +17,7 @@ from teller_guard.ui.screens.decision import DecisionModal
 from teller_guard.ui.screens.handoffs import HandoffsModal
 from teller_guard.ui.screens.history import HistoryScreen
 from teller_guard.ui.screens.record_view import RecordViewScreen
-from tests.factories import FROZEN_NOW, TELLER, counter_record
+from tests.factories import FROZEN_NOW, SUPERVISOR, TELLER, counter_record
 from tests.ui.helpers import make_counter_app
 
 
@@ -165,3 +165,23 @@ def _static_text(widget: Static) -> str:
     console = Console(width=160, record=True, file=io.StringIO())
     console.print(widget.content)
     return console.export_text()
+
+
+async def test_a_teller_opens_only_their_own_records(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    """F3 lists the teller's own cases; another teller's record does not open even by its uid."""
+    mine = counter_record(rules, amount="1200", answers={"purpose": "living"}, minutes_ago=50, customer_age=35)
+    theirs = mine.model_copy(update={"uid": "other-teller-case", "staff_id": "T999"})
+    repo.save_intervention(mine)
+    repo.save_intervention(theirs)
+    for staff, opens in ((TELLER, False), (SUPERVISOR, True)):
+        app = make_counter_app(settings, rules, repo, staff=staff)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            view = RecordViewScreen(theirs.uid)
+            app.push_screen(view)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            text = _static_text(view.query_one("#record-body", Static))
+            assert (view.record is not None) is opens, staff
+            assert ("只能查看本人办理的记录" in text) is not opens
+            assert ("¥1,200.00" in text) is opens
