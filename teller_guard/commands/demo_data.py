@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 
 from teller_guard.commands import Context, Failure
 from teller_guard.core.accounts import DEMO_PIN
-from teller_guard.identity.pins import PinHasher
+from teller_guard.identity.pins import Pin, PinHasher
 from teller_guard.storage.demo import (
     COLUMNS,
     DEMO_STAFF,
@@ -103,7 +103,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         )
         # Every demo account signs in with the documented demo PIN (README, --help); the gate
         # accepts it only while the database holds no real staff.
-        repo.staff.add_demo(DEMO_STAFF, PinHasher(settings.pin_hash).hash(DEMO_PIN), at=ctx.clock())
+        repo.staff.add_demo(DEMO_STAFF, PinHasher(settings.pin_hash).hash(Pin(DEMO_PIN)), at=ctx.clock())
         with repo.engine.connect() as conn:
             existing = conn.execute(text("SELECT count(*) FROM intervention")).scalar_one()
 

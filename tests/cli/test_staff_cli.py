@@ -168,3 +168,32 @@ def test_pins_are_read_from_the_terminal_without_echo(tmp_path: Path) -> None:
         timeout=60,
     )
     assert proc.returncode == 2 and "--pin-stdin" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_the_demo_database_opens_with_the_demo_pin(tg, db: str) -> None:  # type: ignore[no-untyped-def]
+    assert main(["demo-data", "--db", db, "--n", "30"], clock=frozen_clock) == 0
+    status, out, err = tg("stats", "--staff", "demo-sec01", "--month", "2026-11", pins=("123456",))
+    assert status == 0, err
+    status, _, err = tg(
+        "export", "--month", "2026-11", "--format", "csv", "--out", "/dev/null", "--staff", "demo-t01", pins=("123456",)
+    )
+    assert status == 2 and "may not export" in err
+    # A real member of staff joins: from then on the demo PIN opens nothing.
+    assert (
+        tg(
+            "staff",
+            "add",
+            "--id",
+            "T001",
+            "--name",
+            "王柜员",
+            "--role",
+            "teller",
+            "--as",
+            "demo-a01",
+            pins=("123456", "135792", "135792"),
+        )[0]
+        == 0
+    )
+    status, _, err = tg("stats", "--staff", "demo-sec01", "--month", "2026-11", pins=("123456",))
+    assert status == 2 and "demo accounts work only in a demo database" in err

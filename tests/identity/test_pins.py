@@ -13,12 +13,25 @@ from teller_guard.identity.pins import DEFAULT_PROFILE, PROFILES, Pin, PinHasher
 ACCESS = AccessDef()
 
 
-def test_the_production_default_is_rfc_9106_argon2id() -> None:
+def test_the_production_default_is_rfc_9106_argon2id(monkeypatch: pytest.MonkeyPatch) -> None:
     params = PROFILES[DEFAULT_PROFILE]
     assert (params.type, params.time_cost, params.memory_cost, params.parallelism) == (Type.ID, 3, 65536, 4)
     assert (params.salt_len, params.hash_len) == (16, 32)
-    field = Settings.model_fields["pin_hash"]
-    assert field.default == DEFAULT_PROFILE == "rfc9106-low-memory"
+    monkeypatch.delenv("TELLER_GUARD_PIN_HASH")  # the suite's cheap set, set in tests/conftest.py
+    assert Settings().pin_hash == DEFAULT_PROFILE == "rfc9106-low-memory"
+    assert PinHasher().profile == DEFAULT_PROFILE
+
+
+def test_a_bad_setting_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from teller_guard.config import SettingsError
+
+    monkeypatch.setenv("TELLER_GUARD_PIN_HASH", "md5")
+    with pytest.raises(SettingsError, match="pin_hash: unknown profile 'md5'"):
+        Settings()
+    monkeypatch.setenv("TELLER_GUARD_PIN_HASH", "insecure-fast-for-tests")
+    monkeypatch.setenv("TELLER_GUARD_MAX_SESSIONS", "0")
+    with pytest.raises(SettingsError, match="max_sessions: must be 1 to 200"):
+        Settings()
 
 
 def test_hash_verify_and_the_stand_in() -> None:
