@@ -280,7 +280,8 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
 
     @on(SupervisorApproval.Refused)
     def _refused(self, event: SupervisorApproval.Refused) -> None:
-        self.query_one("#decision-problems", Label).update(f"✗ {event.text}")
+        # The approval component says why, next to its fields; nothing else is wrong.
+        self.query_one("#decision-problems", Label).update("")
 
     def action_cancel(self) -> None:
         """Back to the case without closing it."""

@@ -136,5 +136,10 @@ class SupervisorApproval(SyncFocus, Vertical):
             self.post_message(self.Approved(event.approval))
             return
         self.show(f"✗ {event.text}")
-        self._field("id" if event.code in ("own_case", "role", "disabled", "locked", "locked_out") else "pin").focus()
+        if event.code in ("own_case", "role", "disabled", "locked", "locked_out"):
+            # Someone else has to approve: their 工号 goes into an empty field.
+            self._field("id").value = ""
+            self._field("id").focus()
+        else:
+            self._field("pin").focus()
         self.post_message(self.Refused(event.text))
