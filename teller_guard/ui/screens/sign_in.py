@@ -74,7 +74,7 @@ class SignInScreen(SyncFocus, AppScreen[StaffAccount]):
             yield pin_input("pin")
             yield Label(self.notice, id="sign-in-error", classes="hint")
             yield Button("登录 (Enter)", id="sign-in-ok", variant="primary")
-            yield Label("工号 Tab 密码 Enter；岗位以账户为准。忘记密码或被锁定请找管理员。", classes="hint")
+            yield Label("工号 Tab 密码 Enter · 忘记密码或被锁定请找管理员", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
