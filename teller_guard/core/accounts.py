@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field, field_validator
+from pydantic import AwareDatetime, Field
 
 from teller_guard.core.models import Frozen
 from teller_guard.core.records import Role, Staff, SupervisorAuth
@@ -40,22 +40,15 @@ class StaffAccount(Frozen):
     """False once an admin has disabled the account (it can never sign in or approve)."""
     failed_attempts: int = Field(default=0, ge=0)
     """Wrong PINs in a row since the last correct one (reset by a correct PIN or an unlock)."""
-    locked_until: datetime | None = None
+    locked_until: AwareDatetime | None = None
     """Set when :attr:`failed_attempts` reached the policy's limit; no PIN is checked before it."""
-    pin_set_at: datetime | None = None
+    pin_set_at: AwareDatetime | None = None
     """When the current PIN was set (``None``: no PIN yet, e.g. an account from before sign-in existed)."""
     must_change: bool = False
     """The PIN was set by an admin (or the account is new): its owner must choose their own first."""
-    created_at: datetime
+    created_at: AwareDatetime
     pin_hash: str | None = Field(default=None, repr=False, exclude=True)
     """The argon2id hash of the PIN (never the PIN); left out of dumps and reprs."""
-
-    @field_validator("locked_until", "pin_set_at", "created_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("timestamps must be timezone-aware (store UTC)")
-        return value
 
     @property
     def staff(self) -> Staff:
@@ -76,16 +69,9 @@ class Approval(Frozen):
 
     supervisor: Staff
     """Who approved (their account's id, name and role)."""
-    at: datetime
+    at: AwareDatetime
     reason: str = Field(min_length=1)
     auth: SupervisorAuth = "pin"
     """How they proved who they are."""
     audit_id: int | None = None
     """The audit event that records this approval."""
-
-    @field_validator("at")
-    @classmethod
-    def _aware_at(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("timestamps must be timezone-aware (store UTC)")
-        return value

@@ -29,17 +29,20 @@ class AdminExists(Exception):
 
 
 def _account(row: StaffRow) -> StaffAccount:
-    return StaffAccount(
-        staff_id=row.staff_id,
-        name=row.name,
-        role=row.role,  # type: ignore[arg-type]
-        active=row.active,
-        failed_attempts=row.failed_attempts,
-        locked_until=row.locked_until,
-        pin_set_at=row.pin_set_at,
-        must_change=row.must_change,
-        created_at=row.created_at,
-        pin_hash=row.pin_hash,
+    return StaffAccount.model_validate(row, from_attributes=True)
+
+
+def _new_row(staff: Staff, pin_hash: str, *, at: datetime, must_change: bool) -> StaffRow:
+    return StaffRow(
+        staff_id=staff.staff_id,
+        name=staff.name,
+        role=staff.role,
+        created_at=at,
+        active=True,
+        pin_hash=pin_hash,
+        failed_attempts=0,
+        pin_set_at=at,
+        must_change=must_change,
     )
 
 
@@ -113,19 +116,7 @@ class StaffStore:
                 s.connection().exec_driver_sql("LOCK TABLE staff IN SHARE ROW EXCLUSIVE MODE")
             if self._find(s, staff.staff_id) is not None:
                 raise StaffExists(staff.staff_id)
-            s.add(
-                StaffRow(
-                    staff_id=staff.staff_id,
-                    name=staff.name,
-                    role=staff.role,
-                    created_at=at,
-                    active=True,
-                    pin_hash=pin_hash,
-                    failed_attempts=0,
-                    pin_set_at=at,
-                    must_change=must_change,
-                )
-            )
+            s.add(_new_row(staff, pin_hash, at=at, must_change=must_change))
             s.flush()  # on SQLite this takes the write lock before the count below
             if first_admin:
                 admins = s.exec(select(func.count()).select_from(StaffRow).where(StaffRow.role == "admin")).one()
@@ -154,16 +145,7 @@ class StaffStore:
                 if not member.staff_id.startswith(DEMO_PREFIX):
                     raise ValueError(f"{member.staff_id}: demo accounts start with {DEMO_PREFIX!r}")
                 if self._find(s, member.staff_id) is None:
-                    s.add(
-                        StaffRow(
-                            staff_id=member.staff_id,
-                            name=member.name,
-                            role=member.role,
-                            created_at=at,
-                            pin_hash=pin_hash,
-                            pin_set_at=at,
-                        )
-                    )
+                    s.add(_new_row(member, pin_hash, at=at, must_change=False))
             s.commit()
 
     def _update(self, staff_id: str, **values: object) -> StaffAccount | None:
