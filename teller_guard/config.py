@@ -106,6 +106,10 @@ class Settings:
         self.pin_hash = str(pin_hash) if pin_hash else PIN_HASH_PROFILES[0]
         if self.pin_hash not in PIN_HASH_PROFILES:
             raise SettingsError("pin_hash", f"unknown profile {self.pin_hash!r}; known: {', '.join(PIN_HASH_PROFILES)}")
+        if self.pin_hash != PIN_HASH_PROFILES[0] and "PYTEST_CURRENT_TEST" not in os.environ:
+            # A weak PIN hash set by mistake on a branch PC would make every stolen database a
+            # list of PINs: the fast set is refused outside the test suite, never silently used.
+            raise SettingsError("pin_hash", f"{self.pin_hash!r} is for the test suite only; unset TELLER_GUARD_PIN_HASH")
         self.session_client = str(client)[:64] if client else None
 
     def __repr__(self) -> str:

@@ -53,3 +53,14 @@ def test_secret_is_created_once_and_private(tmp_path: Path) -> None:
 def test_python_dash_m_is_the_same_command() -> None:
     a = subprocess.run([sys.executable, "-m", "teller_guard", "--version"], capture_output=True, text=True, timeout=60)
     assert a.returncode == 0 and a.stdout.startswith("teller-guard ")
+
+
+def test_the_fast_pin_hash_is_refused_outside_the_test_suite(tmp_path: Path) -> None:
+    """A weak PIN hash set by mistake on a branch PC must stop the app, not quietly weaken every PIN."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    env.update(TELLER_GUARD_PIN_HASH="insecure-fast-for-tests", TELLER_GUARD_DATA_DIR=str(tmp_path))
+    proc = subprocess.run(
+        [sys.executable, "-m", "teller_guard", "rules", "check"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "TELLER_GUARD_PIN_HASH" in proc.stderr and "test suite only" in proc.stderr
