@@ -14,6 +14,7 @@ from typing import Any
 
 from teller_guard.core.errors import InputError
 from teller_guard.core.idcard import age_on, parse_id_number
+from teller_guard.core.limits import MAX_LIST_ITEMS, check_date, check_json_document, check_text
 from teller_guard.core.models import AssessmentInput, CustomerFacts
 from teller_guard.core.money import parse_yuan
 from teller_guard.core.scoring import answers_from
@@ -33,12 +34,31 @@ KEYS = {
 }
 
 
+def _no_constant(name: str) -> Any:
+    raise InputError("input", f"{name} is not a number JSON allows")
+
+
+def _decimal(literal: str) -> Decimal:
+    if "e" in literal or "E" in literal:
+        raise InputError("input", f"write numbers in plain figures, not with an exponent: {literal}")
+    return Decimal(literal)
+
+
 def loads(text: str) -> dict[str, Any]:
-    """Parse JSON with exact decimals; the top level must be an object."""
+    """Parse JSON with exact decimals; the top level must be an object.
+
+    Size, depth and number length are checked before parsing (:mod:`teller_guard.core.limits`);
+    ``NaN`` and ``Infinity`` are refused.
+    """
+    check_json_document(text)
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json.loads(text, parse_float=_decimal, parse_constant=_no_constant)
+    except InputError:
+        raise
     except json.JSONDecodeError as exc:
         raise InputError("input", f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except (ValueError, RecursionError) as exc:  # a limit the pre-check did not foresee: still one line
+        raise InputError("input", f"not acceptable JSON ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):
         raise InputError("input", "must be one JSON object")
     return data
@@ -50,7 +70,16 @@ def _text(data: Mapping[str, Any], key: str) -> str:
         return ""
     if not isinstance(value, str):
         raise InputError(key, "must be text")
-    return value
+    return check_text(value, key)
+
+
+def _texts(data: Mapping[str, Any], key: str, what: str = "strings") -> tuple[str, ...]:
+    items = data.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(o, str) for o in items):
+        raise InputError(key, f"must be a list of {what}")
+    if len(items) > MAX_LIST_ITEMS:
+        raise InputError(key, f"too many entries ({len(items)}; at most {MAX_LIST_ITEMS})")
+    return tuple(check_text(o, f"{key}[{i}]") for i, o in enumerate(items))
 
 
 def customer_facts(raw: Any, on: date) -> CustomerFacts:
@@ -94,22 +123,26 @@ def parse_input(data: Mapping[str, Any], today: date, *, require_customer: bool 
     amount = parse_yuan(data["amount"])
     on = today
     if data.get("date") is not None:
+        raw_date = data["date"]
+        if not isinstance(raw_date, str) or len(raw_date) != 10:
+            raise InputError("date", "must be an ISO date (YYYY-MM-DD)")
         try:
-            on = date.fromisoformat(str(data["date"]))
+            on = date.fromisoformat(raw_date)
         except ValueError:
             raise InputError("date", "must be an ISO date (YYYY-MM-DD)") from None
-    obs = data.get("observations", [])
-    if not isinstance(obs, list) or not all(isinstance(o, str) for o in obs):
-        raise InputError("observations", "must be a list of observation ids")
-    facts = data.get("facts", [])
-    if not isinstance(facts, list) or not all(isinstance(o, str) for o in facts):
-        raise InputError("facts", "must be a list of transaction fact ids")
-    prev = data.get("previous_purposes", [])
-    if not isinstance(prev, list) or not all(isinstance(o, str) for o in prev):
-        raise InputError("previous_purposes", "must be a list of strings")
+        check_date(on)
+    obs = _texts(data, "observations", "observation ids")
+    facts = _texts(data, "facts", "transaction fact ids")
+    prev = _texts(data, "previous_purposes")
     answers = data.get("answers", {})
     if not isinstance(answers, dict):
         raise InputError("answers", "must be an object of checklist item id → answer")
+    if len(answers) > MAX_LIST_ITEMS:
+        raise InputError("answers", f"too many entries ({len(answers)}; at most {MAX_LIST_ITEMS})")
+    for k, v in answers.items():
+        check_text(k, "answers", limit=64)
+        if isinstance(v, str):
+            check_text(v, f"answers.{k}")
     return AssessmentInput(
         channel=channel,
         amount=amount,

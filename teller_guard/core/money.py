@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from teller_guard.core.errors import InputError
+from teller_guard.core.limits import check_amount, check_amount_text
 
 FEN_PER_YUAN = 100
 
@@ -16,7 +17,9 @@ def parse_yuan(value: object, field: str = "amount") -> Decimal:
     because they cannot carry money exactly (JSON input is parsed with Decimal floats).
 
     Raises:
-        InputError: not a number, negative, or more than two decimal places.
+        InputError: not a number, negative, more than two decimal places, written with an
+            exponent or too many figures, or above :data:`~teller_guard.core.limits.MAX_AMOUNT_YUAN`
+            (:class:`~teller_guard.core.limits.AmountTooLarge`).
     """
     if isinstance(value, bool) or value is None:
         raise InputError(field, "must be a number of yuan")
@@ -27,17 +30,14 @@ def parse_yuan(value: object, field: str = "amount") -> Decimal:
     elif isinstance(value, Decimal):
         amount = value
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "").replace("¥", "").replace("元", "")
+        text = check_amount_text(value, field)
         try:
             amount = Decimal(text)
         except InvalidOperation:
             raise InputError(field, f"not a number: {value!r}") from None
     else:
         raise InputError(field, "must be a number of yuan")
-    if not amount.is_finite():
-        raise InputError(field, "must be a finite number")
-    if amount < 0:
-        raise InputError(field, "must not be negative")
+    check_amount(amount, field)
     if amount != amount.quantize(Decimal("0.01")):
         raise InputError(field, "at most two decimal places (fen)")
     return amount.quantize(Decimal("0.01"))

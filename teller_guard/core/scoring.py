@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from teller_guard.core.errors import InputError
+from teller_guard.core.limits import check_amount
 from teller_guard.core.models import Assessment, AssessmentInput, FiredSignal, SuspectedTypology
 from teller_guard.core.money import format_yuan, yuan_to_fen
 from teller_guard.core.rules import PurposeCategory, RuleSet
@@ -222,8 +223,10 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
     """Score one transfer and explain every point.
 
     Raises:
-        InputError: an unknown observation, checklist item or option.
+        InputError: an unknown observation, checklist item or option, or an amount above the
+            limit (:func:`~teller_guard.core.limits.check_amount`).
     """
+    check_amount(inp.amount)
     fired = _Fired(rules)
     _given(fired, inp.observations, rules.observable, "observations", "observation", OBSERVED_BY[inp.channel])
     _given(fired, inp.facts, rules.facts, "facts", "transaction fact", FACT_EVIDENCE)
