@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Engine, Table, func, insert, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from teller_guard.core.audit import AuditEvent
@@ -32,7 +33,9 @@ from teller_guard.core.records import (
     Staff,
     TypologyRef,
 )
-from teller_guard.storage.db import make_engine, migrate
+from teller_guard.storage import serials
+from teller_guard.storage.db import ensure_schema, make_engine
+from teller_guard.storage.retry import run_with_retry
 from teller_guard.storage.staff import StaffStore
 from teller_guard.storage.tables import (
     AcknowledgementRow,
@@ -42,7 +45,6 @@ from teller_guard.storage.tables import (
     DraftRow,
     FiredSignalRow,
     InterventionRow,
-    NoticeSerialRow,
 )
 
 _SEP = "；"
@@ -96,9 +98,10 @@ class Repository:
 
     @classmethod
     def open(cls, url: str, tz: ZoneInfo, *, clock: Clock = system_clock) -> Repository:
-        """Build the engine for ``url``, migrate the schema, and return a repository."""
+        """Build the engine for ``url``, bring the schema to head (only if behind, under a lock),
+        and return a repository."""
         engine = make_engine(url)
-        migrate(engine)
+        ensure_schema(engine)
         return cls(engine, tz, clock=clock)
 
     @contextmanager
@@ -224,9 +227,28 @@ class Repository:
     def save_intervention(self, rec: InterventionRecord, *, draft_id: str | None = None) -> InterventionRecord:
         """Write a whole intervention in one transaction and close its draft.
 
-        Either everything (inputs, answers, signals, decision, acknowledgement) is saved or
-        nothing is.
+        Either everything (inputs, answers, signals, decision, acknowledgement, the fate of
+        the case's notice serials) is saved or nothing is. A busy database or a dropped
+        connection is retried (:mod:`~teller_guard.storage.retry`); a retry that finds the
+        record already written by the attempt before it (the commit arrived, its answer did
+        not) counts as saved.
         """
+        attempts = 0
+
+        def once() -> None:
+            nonlocal attempts
+            attempts += 1
+            try:
+                self._save_once(rec, draft_id)
+            except IntegrityError:
+                if attempts > 1 and self.stored_hash(rec.uid) == rec.record_hash():
+                    return
+                raise
+
+        run_with_retry(once)
+        return rec
+
+    def _save_once(self, rec: InterventionRecord, draft_id: str | None) -> None:
         with self.session() as s:
             row = InterventionRow(**self._row_dict(rec))
             s.add(row)
@@ -244,8 +266,15 @@ class Repository:
                         self.clock(),
                     )
                     s.add(draft)
+            s.flush()
+            serials.settle_for_case(
+                s.connection(),
+                used_serial=rec.acknowledgement.notice_serial if rec.acknowledgement else None,
+                draft_id=draft_id,
+                intervention_uid=rec.uid,
+                at=self.clock(),
+            )
             s.commit()
-        return rec
 
     def bulk_insert(self, records: Iterable[InterventionRecord], *, batch: int = 20_000) -> int:
         """Insert many records fast with Core ``insert`` (for demo data and imports).
@@ -612,6 +641,9 @@ class Repository:
     # ------------------------------------------------------------ drafts
     def save_draft(self, draft: Draft) -> None:
         """Insert or overwrite a draft; called on every change, so a crash loses nothing."""
+        run_with_retry(lambda: self._save_draft_once(draft))
+
+    def _save_draft_once(self, draft: Draft) -> None:
         with self.session() as s:
             row = s.get(DraftRow, draft.draft_id)
             state = json.dumps(draft.state, ensure_ascii=False, default=str)
@@ -655,6 +687,9 @@ class Repository:
             ]
 
     def set_draft_status(self, draft_id: str, status: str) -> None:
+        run_with_retry(lambda: self._set_draft_status_once(draft_id, status))
+
+    def _set_draft_status_once(self, draft_id: str, status: str) -> None:
         with self.session() as s:
             row = s.get(DraftRow, draft_id)
             if row is not None:
@@ -710,17 +745,15 @@ class Repository:
 
     # ------------------------------------------------------------ notice serials
     def next_notice_serial(self, branch_code: str, *, draft_id: str | None = None, at: datetime | None = None) -> str:
-        """A new notice serial ``<branch>-<YYYYMMDD>-<nnnn>``, unique per branch and local day."""
+        """A new notice serial ``<branch>-<YYYYMMDD>-<nnnn>``: unique per branch and local day,
+        numbered without gaps, recorded as issued (:mod:`teller_guard.storage.serials`)."""
         moment = at or self.clock()
-        day = self.local_day(moment)
-        with self.session() as s:
-            for _ in range(5):
-                n = s.exec(
-                    select(func.count()).select_from(NoticeSerialRow).where(NoticeSerialRow.local_day == day)
-                ).one()
-                serial = f"{branch_code}-{day.replace('-', '')}-{n + 1:04d}"
-                if s.get(NoticeSerialRow, serial) is None:
-                    s.add(NoticeSerialRow(serial=serial, local_day=day, issued_at=moment, draft_id=draft_id))
-                    s.commit()
-                    return serial
-            raise RuntimeError("could not allocate a notice serial")
+        return serials.allocate(self.engine, branch_code, self.local_day(moment), moment, draft_id)
+
+    def void_notice_serial(self, serial: str, note: str) -> bool:
+        """Record that an issued notice will not be used (torn up before the case closed)."""
+        return serials.void(self.engine, serial, note, self.clock())
+
+    def notice_serial_audit(self, *, branch_code: str | None = None) -> serials.SerialAudit:
+        """Every serial accounted for: counts by fate, duplicates and gaps."""
+        return serials.audit(self.engine, branch_code=branch_code)

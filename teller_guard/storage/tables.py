@@ -169,14 +169,35 @@ class DraftRow(SQLModel, table=True):
 
 
 class NoticeSerialRow(SQLModel, table=True):
-    """Issued notice serials, so each printed 告知书 has a unique number per branch and day."""
+    """Every notice serial issued, and its fate: a printed 告知书 number is never lost or reused.
+
+    ``status`` is ``issued`` (the case is still open), ``used`` (an acknowledgement carries it,
+    signed or refused) or ``void`` (the case closed without it). Numbers run 1, 2, 3 … per branch
+    and local day without a gap (:mod:`teller_guard.storage.serials`).
+    """
 
     __tablename__ = "notice_serial"
 
     serial: str = Field(primary_key=True, max_length=40)
     local_day: str = Field(index=True, max_length=10)
     issued_at: datetime
-    draft_id: str | None = Field(default=None, max_length=32)
+    draft_id: str | None = Field(default=None, index=True, max_length=32)
+    branch_code: str | None = Field(default=None, max_length=32)
+    seq: int | None = None
+    status: str = Field(default="issued", index=True, max_length=8)
+    intervention_uid: str | None = Field(default=None, max_length=32)
+    settled_at: datetime | None = None
+    note: str | None = None
+
+
+class NoticeCounterRow(SQLModel, table=True):
+    """The last notice number handed out per branch and local day (one upsert allocates the next)."""
+
+    __tablename__ = "notice_counter"
+
+    branch_code: str = Field(primary_key=True, max_length=32)
+    local_day: str = Field(primary_key=True, max_length=10)
+    last_seq: int
 
 
 class AuditEventRow(SQLModel, table=True):

@@ -7,8 +7,10 @@ import teller_guard.storage.tables  # noqa: F401  (registers the tables on the m
 
 target_metadata = SQLModel.metadata
 engine = context.config.attributes["engine"]
+given = context.config.attributes.get("connection")
 
-with engine.begin() as connection:
+
+def run(connection):  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -16,3 +18,10 @@ with engine.begin() as connection:
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+if given is not None:  # teller_guard's migrate(): the caller holds the lock and commits
+    run(given)
+else:
+    with engine.begin() as connection:
+        run(connection)
