@@ -29,6 +29,9 @@ BUDGET = 30.0
 CONNECTION_ATTEMPTS = 4
 """A dropped connection is retried this many times (pre-ping reconnects on the next try)."""
 
+retries: dict[str, int] = {"busy": 0, "serialization": 0, "connection": 0}
+"""Retries made in this process so far, by kind (the load benchmark prints them)."""
+
 
 def run_with_retry(
     work: Callable[[], T],
@@ -66,6 +69,7 @@ def run_with_retry(
             delay = min(MAX_DELAY, BASE_DELAY * 2 ** min(attempt, 10)) * jitter()
             if clock() - started + delay > budget:
                 raise
+            retries[kind] += 1
             if on_retry is not None:
                 on_retry(attempt, kind, exc)
             sleep(delay)
