@@ -168,8 +168,10 @@ def check(url: str, branch: str, saved: list[tuple[str, str]]) -> dict[str, obje
             {"b": branch},
         ).fetchall()
         drafts_open = conn.execute(
-            text("SELECT count(*) FROM draft WHERE status = 'open' AND staff_id LIKE 'T%' AND draft_id IN ("
-                 "SELECT draft_id FROM notice_serial WHERE branch_code = :b)"),
+            text(
+                "SELECT count(*) FROM draft WHERE status = 'open' AND staff_id LIKE 'T%' AND draft_id IN ("
+                "SELECT draft_id FROM notice_serial WHERE branch_code = :b)"
+            ),
             {"b": branch},
         ).scalar_one()
         integrity = (
@@ -209,9 +211,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ctx = mp.get_context("spawn")
     start, queue = ctx.Event(), ctx.Queue()
-    procs = [
-        ctx.Process(target=worker, args=(url, branch, i, args.cases, start, queue)) for i in range(args.processes)
-    ]
+    procs = [ctx.Process(target=worker, args=(url, branch, i, args.cases, start, queue)) for i in range(args.processes)]
     for p in procs:
         p.start()
     time.sleep(1.0)  # every process imported and waiting: they open the database at once
@@ -233,18 +233,18 @@ def main(argv: list[str] | None = None) -> int:
 
     total = args.processes * args.cases
     print(f"database: {url.split('@')[-1]}  processes: {args.processes}  cases each: {args.cases}")
-    print(f"started: {started}/{args.processes} (slowest start {max((r.get('startup_s', 0) for r in results)):.2f} s)")
+    print(f"started: {started}/{args.processes} (slowest start {max(r.get('startup_s', 0) for r in results):.2f} s)")
     print(f"errors: {len(errors)}")
     print(f"lost: {facts['lost'] + (total - len(saved) - len(errors))}")
     print(f"duplicate serials: {facts['duplicates']}")
     print(f"missing serials: {facts['missing']}")
-    print(f"saved: {facts['rows']}/{total} cases in {wall:.1f} s ({facts['rows'] / wall:.0f} cases/s); "
-          f"serials still open: {facts['open_serials']}; retries (busy/serialisation): {retried}; "
-          f"integrity_check: {facts['integrity']}")
-    ms = 1e3
     print(
-        f"serial latency: p50 {pct(serial_s, 0.5) * ms:.1f} ms  p99 {pct(serial_s, 0.99) * ms:.1f} ms"
+        f"saved: {facts['rows']}/{total} cases in {wall:.1f} s ({facts['rows'] / wall:.0f} cases/s); "
+        f"serials still open: {facts['open_serials']}; retries (busy/serialisation): {retried}; "
+        f"integrity_check: {facts['integrity']}"
     )
+    ms = 1e3
+    print(f"serial latency: p50 {pct(serial_s, 0.5) * ms:.1f} ms  p99 {pct(serial_s, 0.99) * ms:.1f} ms")
     print(
         f"save latency: p50 {pct(save_s, 0.5) * ms:.1f} ms  p99 {pct(save_s, 0.99) * ms:.1f} ms  |  "
         f"baseline one-row insert+commit, 1 process: p50 {statistics.median(base) * ms:.2f} ms  "

@@ -16,6 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from teller_guard import __version__
+from teller_guard.cli_args import (
+    bounded_int,
+    db_url_arg,
+    file_path,
+    host_arg,
+    input_file,
+    out_file,
+)
 
 if TYPE_CHECKING:
     from teller_guard.core.clock import Clock
@@ -90,12 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         metavar="URL",
+        type=db_url_arg,
         help="SQLAlchemy database URL (default: TELLER_GUARD_DB or the embedded SQLite file)",
     )
     common.add_argument(
         "--rules",
         metavar="DIR",
-        type=Path,
+        type=file_path,
         help="rules folder (default: TELLER_GUARD_RULES or the shipped rules/)",
     )
     # A PIN is never an argument (ps, shell history): these exist only to refuse it clearly.
@@ -139,7 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--limit", type=positive_int, default=40, help="changed cases listed in the table (default 40)")
 
     assess = sub.add_parser("assess", parents=[common], help=COMMANDS["assess"][1])
-    assess.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="JSON input (default: stdin)")
+    assess.add_argument(
+        "file", nargs="?", default="-", type=input_file, metavar="FILE|-", help="JSON input (default: stdin)"
+    )
 
     demo = sub.add_parser(
         "demo-data",
@@ -149,21 +160,24 @@ def build_parser() -> argparse.ArgumentParser:
         "demo-s01 supervisor, demo-sec01 security, demo-a01 admin) sign in with the demo PIN 123456, "
         "which a database holding real staff never accepts.",
     )
-    demo.add_argument("--n", type=positive_int, required=True, help="number of interventions")
-    demo.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
-    demo.add_argument("--months", type=positive_int, default=12, help="spread over this many months up to now")
+    demo.add_argument("--n", type=bounded_int(1, 10_000_000), required=True, help="number of interventions")
+    demo.add_argument("--seed", type=bounded_int(0, 2**31 - 1), default=1, help="random seed (same seed, same data)")
+    demo.add_argument(
+        "--months", type=bounded_int(1, 120), default=12, help="spread over this many months up to now (1–120)"
+    )
 
     notice = sub.add_parser("notice", parents=[common], help=COMMANDS["notice"][1])
     notice.add_argument(
         "--input",
         required=True,
+        type=input_file,
         metavar="ASSESSMENT.json",
         help="an assess input (JSON), or - for stdin",
     )
-    notice.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    notice.add_argument("--out", required=True, type=out_file, metavar="FILE.pdf")
 
     serve = sub.add_parser("serve", parents=[common], help=COMMANDS["serve"][1])
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    serve.add_argument("--host", default="127.0.0.1", type=host_arg, help="address to bind (default: loopback only)")
     serve.add_argument("--port", type=port_arg, default=8000)
     serve.add_argument("--mode", choices=["counter", "lobby", "stats"], default="lobby")
     serve.add_argument(
@@ -182,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", parents=[common, pins], help=COMMANDS["export"][1])
     export.add_argument("--month", type=month_arg, required=True, help="YYYY-MM, local business month")
     export.add_argument("--format", choices=["csv", "xlsx", "pdf"], required=True)
-    export.add_argument("--out", type=Path, required=True, metavar="PATH")
+    export.add_argument("--out", type=out_file, required=True, metavar="PATH")
     export.add_argument(
         "--staff",
         metavar="STAFF_ID",
@@ -274,8 +288,15 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        # A database that cannot be opened or reached is the user's to fix (a wrong --db, a
-        # server that is down): one line, exit 2. Anything else is a bug and keeps its traceback.
+        # A database that cannot be opened, written or reached is the user's to fix (a wrong
+        # --db, a full disk, a read-only file, a server that is down): one line, exit 2.
+        # Anything else is a bug and keeps its traceback.
+        from teller_guard.storage.faults import classify
+
+        fault = classify(exc)
+        if fault is not None:
+            print(f"{PROG}: error: {fault.line}", file=sys.stderr)
+            return 2
         if type(exc).__module__.split(".")[0] not in ("sqlalchemy", "psycopg", "sqlite3", "alembic"):
             raise
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

@@ -109,7 +109,9 @@ class Settings:
         if self.pin_hash != PIN_HASH_PROFILES[0] and "PYTEST_CURRENT_TEST" not in os.environ:
             # A weak PIN hash set by mistake on a branch PC would make every stolen database a
             # list of PINs: the fast set is refused outside the test suite, never silently used.
-            raise SettingsError("pin_hash", f"{self.pin_hash!r} is for the test suite only; unset TELLER_GUARD_PIN_HASH")
+            raise SettingsError(
+                "pin_hash", f"{self.pin_hash!r} is for the test suite only; unset TELLER_GUARD_PIN_HASH"
+            )
         self.session_client = str(client)[:64] if client else None
 
     def __repr__(self) -> str:

@@ -59,11 +59,33 @@ class Context:
         """Today in the branch's time zone, by :attr:`clock`."""
         return local_today(self.clock, self.settings.zone)
 
+    def db_url(self) -> str:
+        """The configured database URL, checked like ``--db`` (``TELLER_GUARD_DB`` and the data
+        dir are not checked by argparse)."""
+        from teller_guard.cli_args import ArgError, check_db_url
+
+        setting = "TELLER_GUARD_DB" if self.settings.db else "TELLER_GUARD_DATA_DIR"
+        try:
+            return check_db_url(self.settings.db_url, setting)
+        except ArgError as exc:
+            raise Failure(str(exc)) from None
+
     def repository(self) -> Repository:
-        """The intervention log on the configured database, migrated, on this context's clock."""
+        """The intervention log on the configured database, migrated, on this context's clock.
+
+        A database that cannot be opened is one line (:mod:`teller_guard.storage.faults`).
+        """
+        from teller_guard.storage.faults import classify
         from teller_guard.storage.repository import Repository
 
-        return Repository.open(self.settings.db_url, self.settings.zone, clock=self.clock)
+        url = self.db_url()
+        try:
+            return Repository.open(url, self.settings.zone, clock=self.clock)
+        except Exception as exc:
+            fault = classify(exc)
+            if fault is None:
+                raise
+            raise Failure(fault.line) from None
 
     def gate(self, repo: Repository | None = None) -> Gate:
         """PIN checks, permissions and the audit trail for this command (events say ``cli``)."""

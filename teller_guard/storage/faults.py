@@ -39,7 +39,7 @@ _ZH: dict[str, str] = {
 _EN: dict[str, str] = {
     "busy": "the database is busy (another counter is writing); try again",
     "serialization": "the database is busy (a concurrent write conflicted); try again",
-    "connection": "lost the connection to the database server",
+    "connection": "cannot reach the database server (or lost the connection to it)",
     "disk_full": "the disk holding the database is full",
     "read_only": "the database is read-only (file or folder permissions, or a read-only disk)",
     "cannot_open": "cannot open the database file",
@@ -139,7 +139,7 @@ def classify(exc: BaseException) -> StorageFault | None:
             return StorageFault(_ERRNO[node.errno], _first_line(node))
     # Words only where the driver gives no code (the sqlite3 module before 3.11, psycopg's
     # connection failures, SQLAlchemy's own invalidated connections).
-    for node in _chain(exc):
+    for node in reversed(_chain(exc)):  # the driver's own words first
         text = _first_line(node).lower()
         if getattr(node, "connection_invalidated", False):
             return StorageFault("connection", _first_line(node))
@@ -180,3 +180,11 @@ def transient_kind(exc: BaseException) -> Transient | None:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
+def teller_message(exc: BaseException) -> str:
+    """What a teller reads when a save failed: the fault in Chinese, never a traceback."""
+    fault = classify(exc)
+    if fault is not None:
+        return fault.zh
+    return f"内部错误（{type(exc).__name__}），请联系网点管理员"

@@ -174,4 +174,3 @@ def audit(engine: Engine, *, branch_code: str | None = None, local_days: Iterabl
             a for a in acks if a not in known and not a.startswith(("PREVIEW", "DEMO")) and branch_code is None
         ),
     )
-

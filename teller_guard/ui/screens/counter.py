@@ -44,6 +44,7 @@ from teller_guard.core.records import (
 from teller_guard.core.schema import ItemDef
 from teller_guard.core.scoring import assess
 from teller_guard.core.vocabulary import SEX_LABELS
+from teller_guard.storage.faults import teller_message
 from teller_guard.ui.context import AppScreen
 from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.confirm import ConfirmModal
@@ -103,6 +104,8 @@ class CounterScreen(AppScreen[None]):
         """The latest assessment of :attr:`state` (``None`` while the amount is unreadable)."""
         self._draft_timer: Timer | None = None
         self._io_lock = threading.Lock()
+        self._draft_fault: str | None = None
+        """The last reason a draft could not be written (shown once until a write succeeds)."""
         # A draft write that lands after its case was saved would reopen it: writes and the
         # final save take this lock, and drafts of closed cases are never written again.
         self._closed_drafts: set[str] = set()
@@ -593,7 +596,20 @@ class CounterScreen(AppScreen[None]):
         with self._io_lock:
             if draft.draft_id in self._closed_drafts:
                 return
-            self.ctx.repo.save_draft(draft)
+            try:
+                self.ctx.repo.save_draft(draft)
+            except Exception as exc:  # a full disk, a read-only file, a server away: keep typing
+                self.app.call_from_thread(self._draft_not_saved, teller_message(exc))
+                return
+            self._draft_fault = None
+
+    def _draft_not_saved(self, why: str) -> None:
+        """The draft could not be written: say so once, keep the case in memory, try again shortly."""
+        if self._draft_fault != why:
+            self._draft_fault = why
+            self.notify(f"草稿暂未写入数据库：{why}。已录入内容保留在本机，稍后自动重试", severity="warning", timeout=8)
+        if not self._case_closing:
+            self._schedule_draft()
 
     @work(thread=True, group="draft", description="查找未办结草稿")
     def _look_for_drafts(self) -> None:
@@ -650,7 +666,7 @@ class CounterScreen(AppScreen[None]):
                 repo.save_intervention(record, draft_id=draft_id)
                 repo.set_draft_status(draft_id, "abandoned")
         except Exception as exc:  # the teller must see it; the draft stays open
-            self.post_message(self.SaveFailed(str(exc)))
+            self.post_message(self.SaveFailed(teller_message(exc)))
             return
         self.post_message(self.CaseSaved(record, abandoned=True))
         if offer_more:
@@ -711,7 +727,13 @@ class CounterScreen(AppScreen[None]):
     @work(thread=True, group="notice", description="领取告知书编号")
     def _get_serial(self, decision: DecisionRecord, assessment: Assessment) -> None:
         rules = self.ctx.rules
-        serial = self.ctx.repo.next_notice_serial(rules.branch.code, draft_id=self.state.draft_id, at=self.ctx.now())
+        try:
+            serial = self.ctx.repo.next_notice_serial(
+                rules.branch.code, draft_id=self.state.draft_id, at=self.ctx.now()
+            )
+        except Exception as exc:  # the case stays on screen; F2 tries again
+            self.post_message(self.SaveFailed(f"未能领取告知书编号：{teller_message(exc)}"))
+            return
         self.app.call_from_thread(self._ask_acknowledgement, decision, assessment, serial)
 
     def _ask_acknowledgement(self, decision: DecisionRecord, assessment: Assessment, serial: str) -> None:
@@ -785,7 +807,7 @@ class CounterScreen(AppScreen[None]):
                 self.ctx.repo.save_intervention(record, draft_id=draft_id)
                 self._closed_drafts.add(draft_id)
         except Exception as exc:  # the teller must see it; the draft stays open
-            self.post_message(self.SaveFailed(str(exc)))
+            self.post_message(self.SaveFailed(teller_message(exc)))
             return
         self.post_message(self.CaseSaved(record))
 

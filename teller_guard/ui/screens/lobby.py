@@ -32,6 +32,7 @@ from teller_guard.core.money import format_yuan, parse_yuan
 from teller_guard.core.records import DecisionRecord, Draft, InterventionRecord
 from teller_guard.core.scoring import assess
 from teller_guard.core.vocabulary import ROLE_LABELS
+from teller_guard.storage.faults import teller_message
 from teller_guard.ui.context import AppScreen
 from teller_guard.ui.screens.lobby_case import (
     ATM_DELAY_ITEM,
@@ -575,7 +576,14 @@ class LobbyScreen(AppScreen[None]):
             # A late draft write must neither reopen a logged case nor overwrite a newer draft.
             if draft.draft_id in self._closed_drafts or seq < self._draft_written:
                 return
-            self.ctx.repo.save_draft(draft)
+            try:
+                self.ctx.repo.save_draft(draft)
+            except Exception as exc:  # keep the case in memory; the next change writes it again
+                why = teller_message(exc)
+                self.app.call_from_thread(
+                    self.notify, f"草稿暂未写入数据库：{why}。已录入内容保留在本机", severity="warning", timeout=8
+                )
+                return
             self._draft_written = seq
 
     @work(thread=True, group="lobby-draft", description="放弃草稿")
@@ -599,7 +607,7 @@ class LobbyScreen(AppScreen[None]):
                 self.ctx.repo.save_intervention(record, draft_id=draft_id)
         except Exception as exc:  # the draft stays open; the staff can retry
             self._closed_drafts.discard(draft_id)
-            self.post_message(self.SaveFailed(f"{type(exc).__name__}: {exc}"))
+            self.post_message(self.SaveFailed(teller_message(exc)))
             return
         self.post_message(self.Saved(record))
 
