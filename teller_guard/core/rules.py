@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from teller_guard.core.errors import RuleProblem, RulesError
 from teller_guard.core.paths import shipped_rules_dir  # noqa: F401  (re-exported)
+from teller_guard.core.rules_guard import content_problems, pattern_problems
 from teller_guard.core.schema import (
     LEVELS,
     PLACEHOLDER_RE,
@@ -262,6 +263,7 @@ def load_rules(folder: str | Path) -> RuleSet:
             )
 
     ruleset = _cross_check(root, parsed, raw, checklists, problems)
+    problems.extend(content_problems(parsed, checklists))
     if problems or ruleset is None:
         raise RulesError(problems)
     return ruleset
@@ -550,11 +552,13 @@ def _compile_pattern(pat: str, terms_of: dict[str, list[str]], file: str, key: s
             f"refers to unknown concept(s) or concepts without terms: {', '.join(missing)}",
         )
         return None
-    try:
-        return re.compile(expand(pat, terms_of))
-    except re.error as exc:
-        bad(file, key, f"invalid regular expression: {exc}")
+    expanded = expand(pat, terms_of)
+    why = pattern_problems(expanded)
+    for message in why:
+        bad(file, key, message)
+    if why:
         return None
+    return re.compile(expanded)
 
 
 def _check_policy(policy: PolicyFile, signals: dict[str, SignalDef], need_signal: Any, bad: Any) -> None:
