@@ -2,9 +2,11 @@
 
 The rows come from :mod:`teller_guard.storage.demo` (genuine engine output, marked as demo
 data). Because the intervention log is append-only — demo rows could never be deleted again —
-the command refuses the embedded branch database and any database that already holds real
-interventions, staff or drafts: demo data goes into its own file (``--db sqlite:///demo.db``),
-and a second run into the same file adds to it.
+the command writes only to a database that is new or already marked as demo (``db_meta``),
+and marks it. It refuses the embedded branch database and the one ``TELLER_GUARD_DB`` names
+(unless new or marked demo), and any database that holds real interventions, staff or
+drafts: demo data goes into its own file (``--db sqlite:///demo.db``), and a second run into
+the same file adds to it.
 
 The demo staff (``demo-t01`` … tellers, ``demo-s01`` supervisor, ``demo-sec01`` security,
 ``demo-a01`` admin) sign in with the documented demo PIN ``123456``, so sign-in, approvals and
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
+import sqlite3
 import time as clock
 from collections.abc import Iterator
 from datetime import datetime, time
@@ -23,10 +27,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from teller_guard.commands import Context, Failure
 from teller_guard.core.accounts import DEMO_PIN
 from teller_guard.identity.pins import Pin, PinHasher
+from teller_guard.storage.db_meta import DEMO, is_new_database, mark_demo, purpose, same_database
 from teller_guard.storage.demo import (
     COLUMNS,
     DEMO_STAFF,
@@ -61,22 +67,41 @@ def _real_data(repo: Repository) -> str | None:
     return None
 
 
-def run(ctx: Context, args: argparse.Namespace) -> int:
+def branch_database(ctx: Context) -> str | None:
+    """Why the target is, or may be, the branch's database (None when it is neither)."""
     settings = ctx.settings
     if settings.db is None:
-        raise Failure(
-            "demo-data never writes to the branch database (the log is append-only, so demo rows could not be "
-            "removed): give it its own, e.g. --db sqlite:///demo.db"
-        )
-    url = make_url(settings.db_url).render_as_string(hide_password=True)
+        return "the branch database (the embedded default)"
+    configured = os.environ.get("TELLER_GUARD_DB")
+    if configured and same_database(configured, settings.db_url):
+        return "the branch database (TELLER_GUARD_DB names it)"
+    embedded = f"sqlite:///{settings.data_dir / 'teller_guard.db'}"
+    if same_database(embedded, settings.db_url):
+        return "the branch database (the embedded default)"
+    return None
+
+
+def run(ctx: Context, args: argparse.Namespace) -> int:
+    settings = ctx.settings
+    url = make_url(ctx.db_url()).render_as_string(hide_password=True)
     rules = ctx.rules
-    try:
-        repo = ctx.repository()
-    except Exception as exc:  # a bad URL or an unreachable server: one line, not a traceback
-        raise Failure(f"--db: cannot open {url}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
+    branch = branch_database(ctx)
+    new = is_new_database(settings.db_url)
+    if settings.db is None:  # no --db and no TELLER_GUARD_DB: never the embedded default
+        raise Failure(
+            f"demo-data never writes to {branch} (the log is append-only, so demo rows could not be removed): "
+            "give it its own, e.g. --db sqlite:///demo.db"
+        )
+    repo = ctx.repository()
+    if branch and not new and purpose(repo.engine) != DEMO:
+        raise Failure(
+            f"{url} is {branch} and not marked as demo: demo data only goes into a new database or one "
+            "demo-data filled before (the log is append-only); give it its own, e.g. --db sqlite:///demo.db"
+        )
     found = _real_data(repo)
     if found:
         raise Failure(f"{url} holds {found}; demo data only goes into an empty or demo-only database")
+    mark_demo(repo.engine)
 
     # Up to the start of today (local): the same seed gives the same rows all day, and no
     # record is ever dated after the moment it was written.
@@ -124,6 +149,10 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         gc.disable()
         try:
             count = repo.bulk_insert_rows(COLUMNS, chunks, rebuild_indexes=args.n >= 50_000 and args.n >= existing)
+        except (IntegrityError, sqlite3.IntegrityError):
+            raise Failure(
+                f"{url} already holds rows of seed {args.seed} (same seed, same rows): use another --seed"
+            ) from None
         finally:
             gc.enable()
     seconds = clock.perf_counter() - started

@@ -200,6 +200,15 @@ class NoticeCounterRow(SQLModel, table=True):
     last_seq: int
 
 
+class DbMetaRow(SQLModel, table=True):
+    """Facts about the database itself (``purpose = demo`` for one filled by ``demo-data``)."""
+
+    __tablename__ = "db_meta"
+
+    key: str = Field(primary_key=True, max_length=32)
+    value: str = Field(max_length=200)
+
+
 class AuditEventRow(SQLModel, table=True):
     """Audit trail (sign-in, approval, export, staff changes): append-only like the log."""
 

@@ -1,4 +1,5 @@
-"""notice serials: a per-branch, per-day counter row and the fate of every serial issued.
+"""notice serials: a per-branch, per-day counter row and the fate of every serial issued;
+``db_meta``: what a database is for (``purpose = demo`` marks one filled by ``demo-data``).
 
 A serial is allocated by one upsert on ``notice_counter`` (``… ON CONFLICT DO UPDATE SET
 last_seq = last_seq + 1 RETURNING last_seq``) in the same transaction that records it in
@@ -26,6 +27,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "db_meta",
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("value", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
     op.create_table(
         "notice_counter",
         sa.Column("branch_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -77,3 +84,4 @@ def downgrade() -> None:
         for column in ("note", "settled_at", "intervention_uid", "status", "seq", "branch_code"):
             batch_op.drop_column(column)
     op.drop_table("notice_counter")
+    op.drop_table("db_meta")
