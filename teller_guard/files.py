@@ -2,18 +2,68 @@
 
 One helper for every file, so a crash or a kill mid-write never leaves half a file under the
 final name: readers (a printer, Excel, the security officer) see the old file or the new one.
+Temporary files carry the writer's process id; whatever a killed writer left behind (a
+``.part`` file, a scratch folder holding ledger rows) is removed by the next writer in that
+folder (:func:`sweep_stale`), and by the app when it starts.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 PART_SUFFIX = ".part"
-"""Temporary files are ``.<name>.<random>.part`` beside their target."""
+"""Temporary files are ``.<name>.<pid>-<random>.part`` beside their target."""
+STALE_AFTER = 24 * 3600
+"""A temporary file this old is stale even if its process id is in use again (seconds)."""
+_PART = re.compile(r"^\..+\.(\d+)-[A-Za-z0-9_-]+\.part$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def sweep_stale(folder: Path) -> list[Path]:
+    """Remove temporary files and scratch folders left in ``folder`` by writers that died.
+
+    Returns what was removed. Files of live writers are left alone (unless a day old).
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        m = _PART.match(entry.name)
+        if not m:
+            continue
+        try:
+            old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER
+            if _alive(int(m.group(1))) and not old:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
 
 
 @contextmanager
@@ -29,7 +79,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     if target.is_dir():
         raise IsADirectoryError(f"{target} is a folder; give a file name")
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=PART_SUFFIX, dir=target.parent)
+    sweep_stale(target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=PART_SUFFIX, dir=target.parent)
     os.close(fd)
     try:
         yield Path(tmp)

@@ -23,6 +23,7 @@ from teller_guard.core.permissions import mode_for
 from teller_guard.core.records import Staff
 from teller_guard.core.rules import RuleSet
 from teller_guard.core.vocabulary import ROLE_LABELS
+from teller_guard.files import sweep_stale
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.context import AppContext, AppScreen
 
@@ -219,4 +220,6 @@ def make_app(
 ) -> TellerGuardApp:
     """Build the app the way the CLI does (opens and migrates the database unless ``repo`` is given)."""
     repository = repo or Repository.open(settings.db_url, settings.zone, clock=clock)
+    for folder in ("exports", "notices"):  # what a killed export or notice left behind
+        sweep_stale(settings.data_dir / folder)
     return TellerGuardApp(settings=settings, rules=rules, repo=repository, mode=mode, staff=staff, clock=clock)
