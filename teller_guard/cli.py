@@ -19,7 +19,7 @@ from teller_guard import __version__
 from teller_guard.cli_args import (
     bounded_int,
     db_url_arg,
-    file_path,
+    existing_folder,
     host_arg,
     input_file,
     out_file,
@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--rules",
         metavar="DIR",
-        type=file_path,
+        type=existing_folder,
         help="rules folder (default: TELLER_GUARD_RULES or the shipped rules/)",
     )
     # A PIN is never an argument (ps, shell history): these exist only to refuse it clearly.

@@ -96,6 +96,14 @@ def _usable_folder(folder: Path, what: str, *, create: bool) -> None:
         raise ArgError(_msg(what, f"cannot write in folder {probe} (permission denied)"))
 
 
+def existing_folder(value: str, what: str = "") -> Path:
+    """A folder that exists (the rules folder)."""
+    path = file_path(value, what)
+    if not path.is_dir():
+        raise ArgError(_msg(what, f"{value} is not a folder" if path.exists() else f"folder {value} does not exist"))
+    return path
+
+
 def out_file(value: str, what: str = "") -> Path:
     """An output file: a valid path in an existing, writable folder, not a folder itself."""
     path = file_path(value, what)
