@@ -207,6 +207,22 @@ def pg_database(pg_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 2 MB file system (tmpfs), unmounted afterwards: a disk that fills up (needs root, as CI runs)."""
+    import subprocess
+
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode:
+        pytest.fail(f"these tests mount a small tmpfs and need root: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that uses the throwaway PostgreSQL is a ``postgres`` test, whether or not it says so."""
     for item in items:

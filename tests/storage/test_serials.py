@@ -18,7 +18,7 @@ from teller_guard.storage.db import make_engine, migrate
 from teller_guard.storage.repository import Repository
 from teller_guard.storage.serials import audit
 from tests.factories import frozen_clock
-from tests.storage.test_storage import T0, record
+from tests.factories.records import T0, record
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

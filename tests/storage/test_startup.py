@@ -18,7 +18,7 @@ from teller_guard.cli import main
 from teller_guard.storage.db import VERSIONS, current_revision, head_revision, make_engine, migrate
 from teller_guard.storage.faults import SchemaTooNew
 from teller_guard.storage.repository import Repository
-from tests.storage.test_storage import SHANGHAI
+from tests.factories.records import SHANGHAI
 
 
 def test_the_head_is_the_highest_file_and_the_chain_is_linear() -> None:

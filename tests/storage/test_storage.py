@@ -4,7 +4,7 @@ serials, local business days, migrations — on a SQLite file and on PostgreSQL.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,83 +12,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from teller_guard.core.models import FiredSignal
 from teller_guard.core.records import (
-    AcknowledgementRecord,
-    AnswerRecord,
-    DecisionRecord,
     Draft,
-    InterventionRecord,
-    TypologyRef,
     new_uid,
 )
 from teller_guard.storage.db import current_revision, make_engine, migrate
 from teller_guard.storage.repository import Repository
 from tests.factories import frozen_clock
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-T0 = datetime(2026, 10, 31, 17, 30, tzinfo=UTC)  # 01:30 on 1 November in Beijing
-
-
-def record(
-    closed_at: datetime = T0,
-    *,
-    channel: str = "counter",
-    decision: str = "dissuaded",
-    group: str = "dissuaded",
-    **kw: object,
-) -> InterventionRecord:
-    base: dict[str, object] = {
-        "channel": channel,
-        "started_at": closed_at - timedelta(seconds=95),
-        "closed_at": closed_at,
-        "branch_code": "BR0001",
-        "staff_id": "T001",
-        "amount_fen": 8_800_000,
-        "customer_age": 71,
-        "customer_sex": "F",
-        "customer_name_masked": "张*",
-        "payee_account_masked": "****6789",
-        "purpose_text": "民警说要转到安全账户",
-        "payee_relation_text": "不认识",
-        "observations": ("on_phone",),
-        "answers": (
-            AnswerRecord(item_id="purpose", value="investigation", said="民警说要转到安全账户", answered_at=closed_at),
-        ),
-        "score": 100,
-        "level": "critical",
-        "rules_version": "abc123",
-        "signals": (
-            FiredSignal(
-                id="t_safe_account",
-                label="“安全账户”",
-                category="narrative",
-                points=60,
-                evidence="用途说“安全账户”",
-                reason="……",
-            ),
-        ),
-        "typologies": (TypologyRef(id="safe_account", label="“安全账户”诈骗"),),
-        "decision": DecisionRecord(
-            decision=decision,
-            label="劝阻成功（客户放弃）",
-            group=group,
-            decided_by="T001",
-            decided_at=closed_at,
-            amount_protected_fen=8_800_000,
-        ),
-        "acknowledgement": AcknowledgementRecord(
-            method="refused",
-            notice_serial="BR0001-20261101-0001",
-            notice_version="v1",
-            notice_text_hash="h",
-            witness_staff_id="T001",
-            at=closed_at,
-        ),
-        "step_seconds": {"三问": 40, "二看": 5},
-    }
-    base.update(kw)
-    return InterventionRecord(**base)  # type: ignore[arg-type]
+from tests.factories.records import SHANGHAI, T0, record
 
 
 def test_round_trip_keeps_every_field_and_the_hash(repo: Repository) -> None:

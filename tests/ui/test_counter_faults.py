@@ -1,0 +1,84 @@
+"""The counter on a full disk: a Chinese message, the case stays on screen and is not closed;
+once the disk has room the same F2 saves it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.widgets import Input
+
+from teller_guard.config import Settings
+from teller_guard.core.rules import RuleSet
+from teller_guard.storage.db import make_engine
+from teller_guard.storage.repository import Repository
+from teller_guard.ui.screens.counter import CounterScreen
+from teller_guard.ui.screens.decision import DecisionModal
+from tests.factories import frozen_clock
+from tests.ui.helpers import answer_all, make_counter_app
+
+FORM = [
+    ("#amount", "3000"),
+    ("#item-purpose", "living"),
+    ("#item-relation", "child"),
+    ("#item-account_source", "known"),
+    ("#item-asked_remotely", "no"),
+    ("#item-check_payee", "match"),
+    ("#item-check_amount", "yes"),
+    ("#item-check_holder", "yes"),
+    ("#item-check_phone", "not_applicable"),
+]
+
+
+def fill_up(disk: Path) -> Path:
+    """Write a ballast file until the disk is full."""
+    ballast = disk / "ballast"
+    with ballast.open("wb", buffering=0) as fh:
+        try:
+            while True:
+                fh.write(b"\0" * 4096)
+        except OSError:
+            pass
+    return ballast
+
+
+async def test_a_full_disk_keeps_the_case_and_says_so_in_chinese(
+    settings: Settings, rules: RuleSet, template_db: Path, tiny_disk: Path
+) -> None:
+    shutil.copyfile(template_db, tiny_disk / "branch.db")
+    settings = settings.model_copy(update={"db": f"sqlite:///{tiny_disk / 'branch.db'}"})
+    full = Repository(make_engine(settings.db_url), settings.zone, clock=frozen_clock)
+    app = make_counter_app(settings, rules, full)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        await answer_all(pilot, FORM)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        ballast = fill_up(tiny_disk)  # the disk fills up while the teller works
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionModal)
+        await pilot.press("enter")
+        for _ in range(40):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if any("磁盘已满" in n.message for n in app._notifications):
+                break
+        messages = [n.message for n in app._notifications]
+        assert any("保存失败" in m and "磁盘已满" in m for m in messages), messages
+        assert not any("Error" in m or "Traceback" in m for m in messages)
+        assert screen.query_one("#amount", Input).value == "3000"  # still on screen
+        assert full.summaries() == []  # nothing closed as if saved
+
+        ballast.unlink()  # room again: the same case, the same key
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("enter")
+        for _ in range(40):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if full.summaries():
+                break
+    [saved] = full.summaries()
+    assert saved.amount_fen == 300_000
