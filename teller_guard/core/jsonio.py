@@ -114,7 +114,8 @@ def parse_input(data: Mapping[str, Any], today: date, *, require_customer: bool 
     """
     unknown = sorted(set(data) - KEYS)
     if unknown:
-        raise InputError(unknown[0], f"unknown key (expected some of: {', '.join(sorted(KEYS))})")
+        key = unknown[0] if unknown[0].isidentifier() else json.dumps(unknown[0])[:40]
+        raise InputError(key, f"unknown key (expected some of: {', '.join(sorted(KEYS))})")
     channel = data.get("channel")
     if channel not in ("counter", "atm"):
         raise InputError("channel", f'must be "counter" or "atm" (got {channel!r})')

@@ -1,0 +1,50 @@
+"""Atomic files: temporary names carry the writer's pid; what a dead writer left is swept."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from teller_guard.files import atomic_path, scratch_dir, sweep_stale, write_atomic
+
+
+def dead_pid() -> int:
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(proc.stdout)
+
+
+def test_a_dead_writers_files_are_swept_and_a_live_ones_kept(tmp_path: Path) -> None:
+    dead = dead_pid()
+    part = tmp_path / f".ledger.xlsx.{dead}-abc123.part"
+    part.write_bytes(b"half a ledger")
+    scratch = tmp_path / f".ledger.xlsx.{dead}-q1w2e3-tmp.part"
+    scratch.mkdir()
+    (scratch / "tmpk2j3").write_text("rows of the ledger")
+    mine = tmp_path / f".other.csv.{os.getpid()}-xyz.part"
+    mine.write_bytes(b"being written")
+    unrelated = tmp_path / ".hidden"
+    unrelated.write_text("not ours")
+    assert sorted(p.name for p in sweep_stale(tmp_path)) == sorted([part.name, scratch.name])
+    assert not part.exists() and not scratch.exists() and mine.exists() and unrelated.exists()
+
+
+def test_the_next_write_in_a_folder_sweeps_it(tmp_path: Path) -> None:
+    stale = tmp_path / f".notice.pdf.{dead_pid()}-zzz.part"
+    stale.write_bytes(b"%PDF-1.7 half")
+    write_atomic(tmp_path / "notice.pdf", b"%PDF-1.7 whole %%EOF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notice.pdf"]
+
+
+def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "ledger.csv"
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("disk full")
+    with pytest.raises(RuntimeError), scratch_dir(target) as scratch:
+        (scratch / "rows").write_text("x")
+        raise RuntimeError("killed")
+    assert list(tmp_path.iterdir()) == []
