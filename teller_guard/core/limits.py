@@ -139,3 +139,10 @@ def check_json_document(text: str, field: str = "input") -> None:
                 raise InputError(field, f"nested more than {MAX_JSON_DEPTH} levels deep")
         elif ch in "]}":
             depth -= 1
+
+
+def amount_problem_zh(exc: InputError) -> str:
+    """What a teller reads under an amount field that was refused."""
+    if isinstance(exc, AmountTooLarge):
+        return f"金额超过单笔上限 {amount_limit_label()}：请核对金额（是否多打了位数）"
+    return "金额格式不对：请输入元，最多两位小数"

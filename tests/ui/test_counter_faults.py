@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet
@@ -15,7 +15,7 @@ from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.decision import DecisionModal
 from tests.factories import frozen_clock
-from tests.ui.helpers import answer_all, make_counter_app
+from tests.ui.helpers import answer_all, focus, make_counter_app
 
 FORM = [
     ("#amount", "3000"),
@@ -82,3 +82,22 @@ async def test_a_full_disk_keeps_the_case_and_says_so_in_chinese(
                 break
     [saved] = full.summaries()
     assert saved.amount_fen == 300_000
+
+
+async def test_an_amount_beyond_the_limit_is_named_at_the_field(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
+    """27 figures typed (a key held down): the counter says so, keeps running and closes nothing."""
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await focus(pilot, "#amount")
+        await pilot.press(*("9" * 27))
+        await pilot.pause()
+        status = str(screen.query_one("#case-status", Label).render())
+        assert "超过单笔上限 ¥100,000,000.00" in status
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen is screen and "超过单笔上限" in str(screen.query_one("#case-status", Label).render())
+        await app.workers.wait_for_complete()
+    assert repo.summaries() == []

@@ -31,6 +31,7 @@ from textual.widgets import Checkbox, Footer, Header, Input, Label, Select
 from teller_guard.core.case import CaseState, case_from_handoff
 from teller_guard.core.closing import closing_problems, needs_acknowledgement
 from teller_guard.core.errors import InputError
+from teller_guard.core.limits import amount_problem_zh
 from teller_guard.core.models import Assessment
 from teller_guard.core.money import format_yuan, yuan_to_fen
 from teller_guard.core.notice_text import notice_text_hash
@@ -315,8 +316,8 @@ class CounterScreen(AppScreen[None]):
     def _rescore(self) -> None:
         try:
             inp = self.state.to_input(self.ctx.rules, on=self._today())
-        except InputError:
-            self._status("金额格式不对：请输入元，最多两位小数")
+        except InputError as exc:
+            self._status(amount_problem_zh(exc))
             self._amount_error = True
             return
         if self._amount_error:
@@ -686,8 +687,8 @@ class CounterScreen(AppScreen[None]):
             return
         try:
             amount = self.state.amount_yuan()
-        except InputError:
-            self._status("金额格式不对：请输入元，最多两位小数")
+        except InputError as exc:
+            self._status(amount_problem_zh(exc))
             self.query_one("#amount", Input).focus()
             return
         if amount <= 0:

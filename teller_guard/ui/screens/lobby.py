@@ -27,6 +27,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 from teller_guard.core.case import CaseState
 from teller_guard.core.closing import closing_problems
 from teller_guard.core.errors import InputError
+from teller_guard.core.limits import AmountTooLarge, amount_problem_zh
 from teller_guard.core.models import Assessment
 from teller_guard.core.money import format_yuan, parse_yuan
 from teller_guard.core.records import DecisionRecord, Draft, InterventionRecord
@@ -319,6 +320,8 @@ class LobbyScreen(AppScreen[None]):
         try:
             parse_yuan(amount or "0")
             self.case.amount = amount
+        except AmountTooLarge as exc:
+            errors.append(amount_problem_zh(exc))
         except InputError:
             errors.append("金额请填数字（元），例如 30000")
         try:
