@@ -23,7 +23,6 @@ import os
 import statistics
 import sys
 import time
-import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -106,8 +105,11 @@ def worker(url: str, branch: str, index: int, cases: int, start, queue) -> None:
         from teller_guard.storage.retry import retries
 
         results["retries"] = sum(retries.values())
-    except Exception:
-        results["errors"].append("worker failed: " + traceback.format_exc().strip().splitlines()[-1])  # type: ignore[attr-defined]
+    except Exception as exc:
+        # Every case this counter did not get to is an error (the counter could not work).
+        missed = cases - len(results["saved"]) - len(results["errors"])  # type: ignore[arg-type]
+        why = f"counter failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        results["errors"].extend([why] * max(1, missed))  # type: ignore[attr-defined]
     queue.put(results)
 
 
@@ -235,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"database: {url.split('@')[-1]}  processes: {args.processes}  cases each: {args.cases}")
     print(f"started: {started}/{args.processes} (slowest start {max(r.get('startup_s', 0) for r in results):.2f} s)")
     print(f"errors: {len(errors)}")
-    print(f"lost: {facts['lost'] + (total - len(saved) - len(errors))}")
+    print(f"lost: {facts['lost']}")
     print(f"duplicate serials: {facts['duplicates']}")
     print(f"missing serials: {facts['missing']}")
     print(

@@ -46,6 +46,7 @@ from teller_guard.storage.tables import (
     FiredSignalRow,
     InterventionRow,
 )
+from teller_guard.storage.write_turn import write_turn
 
 _SEP = "；"
 
@@ -249,7 +250,7 @@ class Repository:
         return rec
 
     def _save_once(self, rec: InterventionRecord, draft_id: str | None) -> None:
-        with self.session() as s:
+        with write_turn(self.engine), self.session() as s:
             row = InterventionRow(**self._row_dict(rec))
             s.add(row)
             s.flush()
@@ -644,7 +645,7 @@ class Repository:
         run_with_retry(lambda: self._save_draft_once(draft))
 
     def _save_draft_once(self, draft: Draft) -> None:
-        with self.session() as s:
+        with write_turn(self.engine), self.session() as s:
             row = s.get(DraftRow, draft.draft_id)
             state = json.dumps(draft.state, ensure_ascii=False, default=str)
             if row is None:
@@ -690,7 +691,7 @@ class Repository:
         run_with_retry(lambda: self._set_draft_status_once(draft_id, status))
 
     def _set_draft_status_once(self, draft_id: str, status: str) -> None:
-        with self.session() as s:
+        with write_turn(self.engine), self.session() as s:
             row = s.get(DraftRow, draft_id)
             if row is not None:
                 row.status, row.updated_at = status, self.clock()

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, insert, text, update
 
 from teller_guard.storage.retry import run_with_retry
 from teller_guard.storage.tables import NoticeSerialRow
+from teller_guard.storage.write_turn import write_turn
 
 _SERIALS = NoticeSerialRow.__table__  # type: ignore[attr-defined]
 
@@ -46,7 +47,7 @@ def allocate(engine: Engine, branch_code: str, local_day: str, issued_at: dateti
     """
 
     def once() -> str:
-        with engine.begin() as conn:
+        with write_turn(engine), engine.begin() as conn:
             seq = int(conn.execute(_ALLOCATE, {"b": branch_code, "d": local_day}).scalar_one())
             serial = format_serial(branch_code, local_day, seq)
             conn.execute(
