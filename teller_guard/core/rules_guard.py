@@ -308,18 +308,21 @@ def content_problems(parsed: dict[str, Any], checklists: dict[str, Any]) -> list
         for i, s in enumerate(signals.signal):
             for msg in template_problems(s.reason):
                 problems.append(RuleProblem("signals.toml", f"signal[{i}]({s.id}).reason", msg))
-    policy = parsed.get("policy.toml")
-    if policy is not None:
-        for i, band in enumerate(policy.amount_band):
-            msg = amount_problems(band.min_yuan)
-            if msg:
-                problems.append(RuleProblem("policy.toml", f"amount_band[{i}].min_yuan", msg))
-    lexicon = parsed.get("lexicon.toml")
-    if lexicon is not None:
-        for i, p in enumerate(lexicon.purpose):
-            msg = amount_problems(p.typical_max_yuan)
-            if msg:
-                problems.append(RuleProblem("lexicon.toml", f"purpose[{i}]({p.id}).typical_max_yuan", msg))
+    policy, lexicon = parsed.get("policy.toml"), parsed.get("lexicon.toml")
+    amounts = [
+        *(
+            ("policy.toml", f"amount_band[{i}].min_yuan", b.min_yuan)
+            for i, b in enumerate(policy.amount_band if policy else ())
+        ),
+        *(
+            ("lexicon.toml", f"purpose[{i}]({p.id}).typical_max_yuan", p.typical_max_yuan)
+            for i, p in enumerate(lexicon.purpose if lexicon else ())
+        ),
+    ]
+    for file, key, value in amounts:
+        msg = amount_problems(value)
+        if msg:
+            problems.append(RuleProblem(file, key, msg))
     for rel, cl in checklists.items():
         for key, msg in checklist_problems(cl.channel, list(cl.item)):
             problems.append(RuleProblem(rel, key, msg))

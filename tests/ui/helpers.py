@@ -166,3 +166,16 @@ async def hand_off_a_case(settings: Settings, rules: RuleSet, repo: Repository) 
     rec = repo.get(uid)
     assert rec is not None
     return rec
+
+
+LOW_RISK_ANSWERS: list[tuple[str, str]] = [
+    ("#item-purpose", "living"),
+    ("#item-relation", "child"),
+    ("#item-account_source", "known"),
+    ("#item-asked_remotely", "no"),
+    ("#item-check_payee", "match"),
+    ("#item-check_amount", "yes"),
+    ("#item-check_holder", "yes"),
+    ("#item-check_phone", "not_applicable"),
+]
+"""Every checklist answer of an ordinary low-risk transfer (for the selectors of :func:`answer_all`)."""

@@ -15,19 +15,9 @@ from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.decision import DecisionModal
 from tests.factories import frozen_clock
-from tests.ui.helpers import answer_all, focus, make_counter_app
+from tests.ui.helpers import LOW_RISK_ANSWERS, answer_all, focus, make_counter_app
 
-FORM = [
-    ("#amount", "3000"),
-    ("#item-purpose", "living"),
-    ("#item-relation", "child"),
-    ("#item-account_source", "known"),
-    ("#item-asked_remotely", "no"),
-    ("#item-check_payee", "match"),
-    ("#item-check_amount", "yes"),
-    ("#item-check_holder", "yes"),
-    ("#item-check_phone", "not_applicable"),
-]
+FORM = [("#amount", "3000"), *LOW_RISK_ANSWERS]
 
 
 def fill_up(disk: Path) -> Path:
@@ -46,7 +36,7 @@ async def test_a_full_disk_keeps_the_case_and_says_so_in_chinese(
     settings: Settings, rules: RuleSet, template_db: Path, tiny_disk: Path
 ) -> None:
     shutil.copyfile(template_db, tiny_disk / "branch.db")
-    settings = settings.model_copy(update={"db": f"sqlite:///{tiny_disk / 'branch.db'}"})
+    settings = Settings(data_dir=settings.data_dir, db=f"sqlite:///{tiny_disk / 'branch.db'}")
     full = Repository(make_engine(settings.db_url), settings.zone, clock=frozen_clock)
     app = make_counter_app(settings, rules, full)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -18,7 +18,7 @@ from teller_guard.ui.screens.decision import DecisionModal
 from teller_guard.ui.widgets.risk_panel import RiskPanel
 from tests.factories import ELDERLY_ID, FROZEN_NOW, SUPERVISOR, TELLER, YOUNG_ID
 from tests.factories.accounts import PINS, add_all
-from tests.ui.helpers import answer_all, answer_all_by_keys, focus, make_counter_app
+from tests.ui.helpers import LOW_RISK_ANSWERS, answer_all, answer_all_by_keys, focus, make_counter_app
 
 LOW_RISK_FORM = [
     ("#amount", "3000"),
@@ -26,15 +26,9 @@ LOW_RISK_FORM = [
     ("#customer-name", "张三丰"),
     ("#payee-name", "张小花"),
     ("#payee-account", "6222020200112233445"),
-    ("#item-purpose", "living"),
+    LOW_RISK_ANSWERS[0],  # 用途, then what the customer said about it
     ("#said-purpose", "给女儿交房租"),
-    ("#item-relation", "child"),
-    ("#item-account_source", "known"),
-    ("#item-asked_remotely", "no"),
-    ("#item-check_payee", "match"),
-    ("#item-check_amount", "yes"),
-    ("#item-check_holder", "yes"),
-    ("#item-check_phone", "not_applicable"),
+    *LOW_RISK_ANSWERS[1:],
 ]
 
 
