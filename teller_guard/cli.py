@@ -19,6 +19,7 @@ from teller_guard import __version__
 from teller_guard.cli_args import (
     bounded_int,
     db_url_arg,
+    existing_file,
     existing_folder,
     host_arg,
     input_file,
@@ -140,9 +141,15 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="re-score past interventions (and corpus files) with a draft ruleset (--rules DRAFT_DIR) and show what changes",
     )
-    bt.add_argument("--base", type=Path, metavar="DIR", help="the rules to compare with (default: the rules in force)")
     bt.add_argument(
-        "--corpus", type=Path, action="append", metavar="FILE", help="a labelled corpus file (TOML); repeatable"
+        "--base", type=existing_folder, metavar="DIR", help="the rules to compare with (default: the rules in force)"
+    )
+    bt.add_argument(
+        "--corpus",
+        type=existing_file,
+        action="append",
+        metavar="FILE",
+        help="a labelled corpus file (TOML); repeatable",
     )
     bt.add_argument("--json", action="store_true", help="print the whole result as JSON")
     bt.add_argument("--limit", type=positive_int, default=40, help="changed cases listed in the table (default 40)")

@@ -104,6 +104,14 @@ def existing_folder(value: str, what: str = "") -> Path:
     return path
 
 
+def existing_file(value: str, what: str = "") -> Path:
+    """A file that exists (a corpus to read)."""
+    path = file_path(value, what)
+    if not path.is_file():
+        raise ArgError(_msg(what, f"{value} is not a file" if path.exists() else f"{value} does not exist"))
+    return path
+
+
 def out_file(value: str, what: str = "") -> Path:
     """An output file: a valid path in an existing, writable folder, not a folder itself."""
     path = file_path(value, what)

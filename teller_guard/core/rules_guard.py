@@ -418,6 +418,9 @@ def probe(
                     "(catastrophic backtracking): simplify the pattern",
                 )
             )
+    if problems:  # a pattern already fails: scoring with it would only repeat that, slowly
+        return problems
+    crashes = 0
     for name, run in score_samples():
         started = time.perf_counter()
         try:
@@ -425,13 +428,18 @@ def probe(
                 run()
         except _Timeout:
             problems.append(RuleProblem("(scoring)", name, f"scoring a sample case took more than {SCORE_SECONDS} s"))
+            break  # the next samples would take as long: one is enough to refuse the rules
         except Exception as exc:  # any crash in scoring is a rules problem here
             problems.append(
                 RuleProblem("(scoring)", name, f"scoring a sample case crashed: {type(exc).__name__}: {exc}")
             )
+            crashes += 1
+            if crashes >= 5:
+                break
         else:
             if time.perf_counter() - started > SCORE_SECONDS:
                 problems.append(
                     RuleProblem("(scoring)", name, f"scoring a sample case took more than {SCORE_SECONDS} s")
                 )
+                break
     return problems

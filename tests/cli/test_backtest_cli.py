@@ -82,7 +82,7 @@ def test_a_corpus_file_alone(draft: Path, capsys: pytest.CaptureFixture[str]) ->
         (["rules", "backtest"], "--rules DRAFT_DIR is required"),
         (["rules", "backtest", "--rules", "RULES", "--db", "sqlite:////nonexistent/x.db"], "no such file"),
         (["rules", "backtest", "--rules", "RULES", "--corpus", "/nonexistent.toml"], "--corpus"),
-        (["rules", "backtest", "--rules", "/nonexistent-rules"], "rules folder not found"),
+        (["rules", "backtest", "--rules", "/nonexistent-rules"], "does not exist"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
