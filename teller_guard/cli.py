@@ -12,7 +12,6 @@ import importlib
 import re
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from teller_guard import __version__

@@ -90,7 +90,7 @@ def test_bad_settings_are_one_line_and_exit_2(
     afile.write_text("x")
     for key, value in env.items():
         monkeypatch.setenv(key, value.format(afile=afile))
-    assert main(["stats", "--month", "2026-10"]) == 2
+    assert main(["db", "upgrade"]) == 2
     assert words in one_line(capsys)
 
 

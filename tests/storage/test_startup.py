@@ -62,7 +62,7 @@ url, start, who = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 while time.time() < start:
     time.sleep(0.002)
 repo = Repository.open(url, ZoneInfo("Asia/Shanghai"))
-repo.upsert_staff(Staff(staff_id=who, name="柜员" + who))
+repo.staff.add(Staff(staff_id=who, name="柜员" + who), "argon2id-hash-of-" + who, at=datetime.now(UTC), must_change=False)
 print(repo.get_staff(who).staff_id)
 """
 
@@ -155,6 +155,6 @@ def test_a_newer_schema_is_refused_in_one_line(
         Repository.open(f"sqlite:///{path}", SHANGHAI)
     with pytest.raises(SchemaTooNew):
         migrate(make_engine(f"sqlite:///{path}"))
-    assert main(["stats", "--month", "2026-10", "--db", f"sqlite:///{path}"]) == 2
+    assert main(["db", "upgrade", "--db", f"sqlite:///{path}"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "newer than this teller_guard" in err[0]
