@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from teller_guard.cli import main
+from teller_guard.core.accounts import DEMO_PIN
 
 
 def cli(*argv: str, stdin: str | None = None) -> subprocess.Popen[bytes]:
@@ -80,16 +81,18 @@ def test_a_killed_export_leaves_no_half_file(tmp_path: Path, ledger_db: tuple[Pa
         str(out),
         "--staff",
         "demo-sec01",
+        "--pin-stdin",
     )
-    full = timed_run(*argv)
+    pin = f"{DEMO_PIN}\n"  # the documented demo PIN of demo-data's staff
+    full = timed_run(*argv, stdin=pin)
     reference = out.read_bytes()
     out.unlink()
     for fraction in (0.35, 0.6, 0.8, 0.95):
-        kill_at(full * fraction, *argv)
+        kill_at(full * fraction, *argv, stdin=pin)
         if out.exists():  # only ever the whole file: it is renamed into place when complete
             assert out.read_bytes()[:4] == reference[:4] and out.stat().st_size > len(reference) // 2
             out.unlink()
-    timed_run(*argv)  # the next start
+    timed_run(*argv, stdin=pin)  # the next start
     assert out.exists() and leftovers(folder) == []
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
