@@ -132,6 +132,14 @@ class CorpusScore:
     expected_ids_named: int = 0
     outside_catalogue: int = 0
     """Frauds whose expected story is outside the catalogue (``other:…``) only."""
+    cover: int = 0
+    """Cover-story frauds (an ordinary purpose a fraudster coached): caught by level, not named."""
+    cover_medium: int = 0
+    cover_high: int = 0
+    told: int = 0
+    """Frauds whose words tell the story, outside the catalogue (``other:…``) included."""
+    told_named: int = 0
+    """… whose expected typology is named (for ``other:…``: any typology named)."""
     genuine: int = 0
     genuine_high: int = 0
     genuine_critical: int = 0
@@ -173,6 +181,11 @@ class CorpusScore:
             "story_cases": self.story_cases,
             "story_named": self.story_named,
             "outside_catalogue": self.outside_catalogue,
+            "cover": self.cover,
+            "cover_medium": self.cover_medium,
+            "cover_high": self.cover_high,
+            "told": self.told,
+            "told_named": self.told_named,
             "genuine": self.genuine,
             "genuine_high": self.genuine_high,
             "genuine_critical": self.genuine_critical,
@@ -183,7 +196,8 @@ class CorpusScore:
         return (
             f"frauds {self.frauds}: 中+ {self.frauds_medium} ({self.recall_medium:.0%}), "
             f"高+ {self.frauds_high} ({self.recall_high:.0%}); story named {self.story_named}/{self.story_cases} "
-            f"({self.story_rate:.0%}); genuine {self.genuine}: 高+ {self.genuine_high}, "
+            f"({self.story_rate:.0%}); cover {self.cover}: 中+ {self.cover_medium}, 高+ {self.cover_high}; "
+            f"any story named {self.told_named}/{self.told}; genuine {self.genuine}: 高+ {self.genuine_high}, "
             f"极高 {self.genuine_critical}, named {self.genuine_named}"
         )
 
@@ -215,7 +229,14 @@ def tally(out: CorpusScore, rules: RuleSet, case: CorpusCase, result: Assessment
     out.frauds_high += rank >= level_rank("high")
     if rank < level_rank("medium"):
         out.misses.append(f"{case.id}: fraud at {result.level} ({result.score})")
+    if case.cover_story:
+        out.cover += 1
+        out.cover_medium += rank >= level_rank("medium")
+        out.cover_high += rank >= level_rank("high")
     known = {e for e in case.expect if e in rules.typologies}
+    if case.expect and not case.cover_story:
+        out.told += 1
+        out.told_named += bool(known & named) if known else bool(named)
     out.expected_ids += len(known)
     out.expected_ids_named += len(known & named)
     if case.expect and not known:
