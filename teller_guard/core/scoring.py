@@ -295,8 +295,13 @@ def _conclude(
 ) -> Assessment:
     score = min(100, sum(s.points for s in signals))
     level = "low"
+    # The level the score reached but whose ``requires`` did not hold, and what to tell the teller.
+    short_of: tuple[str, str | None] | None = None
     for lv in rules.policy.level:
         if score >= lv.min_score:
+            if lv.requires and not _holds(rules, lv.requires, signals):
+                short_of = (lv.id, lv.unmet)
+                break
             level = lv.id
     for s in signals:
         floor = rules.signals[s.id].min_level
@@ -308,6 +313,8 @@ def _conclude(
     score = max(score, rules.levels[level].min_score)
     lv = rules.levels[level]
     actions: list[str] = list(lv.actions)
+    if short_of and short_of[1] and _RANK[level] < _RANK[short_of[0]]:
+        actions.insert(0, short_of[1])
     for t in typologies:
         for a in rules.typologies[t.id].actions:
             if a not in actions:
@@ -324,6 +331,12 @@ def _conclude(
         customer_age=age,
         benign_contexts=benign,
     )
+
+
+def _holds(rules: RuleSet, categories: Iterable[str], signals: Iterable[FiredSignal]) -> bool:
+    """A signal of one of these categories fired (the similarity cue never counts: it never stops a case alone)."""
+    wanted = set(categories)
+    return any(s.category in wanted and s.id != rules.similarity_signal for s in signals)
 
 
 def level_rank(level: str) -> int:
