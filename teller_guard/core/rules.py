@@ -95,6 +95,8 @@ class RuleSet:
     """Benign contexts: (id, label, matcher, signals it explains away)."""
     items: dict[tuple[str, str], ItemDef] = field(default_factory=dict)
     """(channel, item id) → checklist item, for the engine's per-answer look-up."""
+    typology_signals: frozenset[str] = frozenset()
+    """The signals typologies raise (a story recognised from the words or answers)."""
 
     def __repr__(self) -> str:
         return f"RuleSet(folder={str(self.folder)!r}, version={self.version!r})"
@@ -540,6 +542,7 @@ def _cross_check(
         typology_matcher=dict(typology_matchers),
         contexts=tuple(contexts),
         items={(c.channel, i.id): i for c in checklists.values() for i in c.item},
+        typology_signals=frozenset(t.signal for t in typologies.values()),
     )
 
 
@@ -589,6 +592,9 @@ def _check_policy(policy: PolicyFile, signals: dict[str, SignalDef], need_signal
                 "a higher band must not weigh less than a lower one (the score must never drop as it grows)",
             )
 
+    for i, lv in enumerate(policy.level):
+        for sid in lv.requires:
+            need_signal("policy.toml", f"level[{i}]({lv.id}).requires", sid)
     bands("age_band", policy.age_band, "min_age")
     bands("amount_band", policy.amount_band, "min_yuan")
     if policy.calibration is not None and signals and ids == list(LEVELS):

@@ -204,18 +204,19 @@ class LevelDef(Strict):
     action: Text
     """The headline action (放行并提示 …)."""
     actions: list[Text] = Field(min_length=1)
-    requires: list[Category] = []
-    """The score alone reaches this level only when a signal of one of these categories fired
-    (besides the similarity cue): 极高 (stop and call the police) needs a fraud story, not only a
-    pile of behaviours. Short of it the case stays one level below and ``unmet`` is said first.
-    A signal's ``min_level`` or an auto-stop typology still lifts a case to the level."""
+    requires: list[Id] = []
+    """Signals (ids) of a fraud story: the score alone reaches this level only when one of them
+    fired or a typology was recognised from the words or answers (never by resemblance alone).
+    极高 (stop and call the police) needs a story, not only a pile of behaviours. Short of it the
+    case stays one level below and ``unmet`` is said first. A signal's ``min_level`` or an
+    auto-stop typology still lifts a case to the level."""
     unmet: Text | None = None
     """What the teller is told when the score reached this level but ``requires`` did not hold."""
 
     @model_validator(mode="after")
     def _unmet_with_requires(self) -> LevelDef:
         if self.requires and not self.unmet:
-            raise ValueError("a level that requires signal categories needs `unmet` (what the teller is told)")
+            raise ValueError("a level that requires story signals needs `unmet` (what the teller is told)")
         return self
 
 

@@ -333,10 +333,11 @@ def _conclude(
     )
 
 
-def _holds(rules: RuleSet, categories: Iterable[str], signals: Iterable[FiredSignal]) -> bool:
-    """A signal of one of these categories fired (the similarity cue never counts: it never stops a case alone)."""
-    wanted = set(categories)
-    return any(s.category in wanted and s.id != rules.similarity_signal for s in signals)
+def _holds(rules: RuleSet, required: Iterable[str], signals: Iterable[FiredSignal]) -> bool:
+    """One of the ``required`` signals fired, or a typology's own signal (a story recognised from the
+    words or answers; the similarity cue names by resemblance and never counts)."""
+    wanted = set(required) | rules.typology_signals
+    return any(s.id in wanted for s in signals)
 
 
 def level_rank(level: str) -> int:

@@ -151,35 +151,53 @@ class TextScan:
             text = text[:a] + "□" * (b - a) + text[b:]
         return text
 
-    def _find(self, concept: str, fld: str, neutralise: tuple[re.Pattern[str], ...]) -> tuple[str, str] | None:
+    def _candidates(
+        self, concept: str, fld: str, neutralise: tuple[re.Pattern[str], ...]
+    ) -> list[tuple[str, int, int, str]]:
+        """The matches of ``concept`` in ``fld`` outside the benign spans."""
         found = self._matches(concept, fld)
         if not found:
-            return None
-        if neutralise:
-            spans = self.spans(fld, neutralise)
-            if spans:
-                for a, b, phrase in found:
-                    if not any(a < e and s < b for s, e in spans):
-                        return (fld, phrase)
-                return None
-        return (fld, found[0][2])
+            return []
+        spans = self.spans(fld, neutralise) if neutralise else ()
+        return [(fld, a, b, phrase) for a, b, phrase in found if not any(a < e and s < b for s, e in spans)]
 
     def _clause(
         self, clause: tuple[str, ...], scope: tuple[str, ...], neutralise: tuple[re.Pattern[str], ...]
     ) -> list[tuple[str, str]] | None:
-        """The phrases that satisfy every concept of ``clause`` within ``scope``, or None."""
-        hits: list[tuple[str, str]] = []
+        """The phrases that satisfy every concept of ``clause`` within ``scope``, or None.
+
+        One phrase never stands for two concepts (``交友平台`` is not a contact met online *and*
+        an investment platform): the concepts take non-overlapping phrases, searched in order
+        with backtracking (a clause has a handful of concepts, each a few matches).
+        """
+        options = []
         for concept in clause:
-            hit = None
-            for f in scope:
-                hit = self._find(concept, f, neutralise)
-                if hit:
-                    break
-            if hit is None:
+            found = [h for f in scope for h in self._candidates(concept, f, neutralise)]
+            if not found:
                 return None
-            if hit not in hits:
-                hits.append(hit)
-        return hits
+            options.append(found)
+        chosen: list[tuple[str, int, int, str]] = []
+
+        def place(k: int) -> bool:
+            if k == len(options):
+                return True
+            for hit in options[k]:
+                f, a, b, _ = hit
+                if any(f == g and a < e and s < b for g, s, e, _ in chosen):
+                    continue
+                chosen.append(hit)
+                if place(k + 1):
+                    return True
+                chosen.pop()
+            return False
+
+        if not place(0):
+            return None
+        out: list[tuple[str, str]] = []
+        for f, _, _, phrase in chosen:
+            if (f, phrase) not in out:
+                out.append((f, phrase))
+        return out
 
     def benign(self, matcher: Matcher) -> bool:
         """A concept that shows the story is benign (the matcher's ``unless``) was said."""
@@ -187,7 +205,7 @@ class TextScan:
             return True
         candidates = self.found.intersection(matcher.unless)
         fields = [f for f in matcher.fields if f in self.texts]
-        return any(self._find(c, f, ()) for c in candidates for f in fields)
+        return any(self._matches(c, f) for c in candidates for f in fields)
 
     def match(self, matcher: Matcher) -> str | None:
         """Return the evidence (phrases and where they were said) if any clause matches."""
