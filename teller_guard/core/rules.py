@@ -34,6 +34,7 @@ from teller_guard.core.schema import (
     LexiconFile,
     NoticeFile,
     PolicyFile,
+    PurposeCheckDef,
     SignalDef,
     SignalsFile,
     TypologiesFile,
@@ -61,6 +62,9 @@ class PurposeCategory:
     regex: re.Pattern[str]
     typical_max_yuan: Decimal
     options: frozenset[str] = frozenset()
+    institution: bool = False
+    """Paid to an institution: its staff or a person's account as the payee contradicts it."""
+    staff: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ class RuleSet:
     story_change_below: float = 0.2
     beneficiaries: tuple[str, ...] = ()
     """Concepts naming who the money is for (a story for someone else is a new story)."""
+    purpose_check: PurposeCheckDef = field(default_factory=PurposeCheckDef)
     typology_matcher: dict[str, Matcher] = field(default_factory=dict)
     contexts: tuple[tuple[str, str, Matcher, frozenset[str]], ...] = ()
     """Benign contexts: (id, label, matcher, signals it explains away)."""
@@ -389,17 +394,31 @@ def _cross_check(
                     compile_matcher("lexicon.toml", key, tr.match, tr.neutralise, tr.fields, tr.unless),
                 )
             )
-        for p in lex.purpose:
-            terms = sorted((normalise(t) for t in p.terms), key=len, reverse=True)
+        terms_of = {c.id: c.terms for c in lex.concept}
+        for i, p in enumerate(lex.purpose):
+            parts = [re.escape(t) for t in sorted((normalise(t) for t in p.terms), key=len, reverse=True)]
+            for j, pat in enumerate(p.patterns):
+                rx = _compile_pattern(pat, terms_of, "lexicon.toml", f"purpose[{i}]({p.id}).patterns[{j}]", bad)
+                if rx is not None:
+                    parts.append(rx.pattern)
+            staff = sorted((normalise(t) for t in p.staff), key=len, reverse=True)
             purposes.append(
                 PurposeCategory(
                     p.id,
                     p.label,
-                    re.compile("|".join(map(re.escape, terms))),
+                    re.compile("|".join(parts)),
                     p.typical_max_yuan,
                     frozenset(p.options),
+                    p.institution,
+                    re.compile("|".join(map(re.escape, staff))) if staff else None,
                 )
             )
+        check = lex.purpose_check
+        if check.far_signal is not None:
+            need_signal("lexicon.toml", "purpose_check.far_signal", check.far_signal)
+        for c in (*check.person, *check.institution):
+            if raw_concept_ids is not None and c not in raw_concept_ids:
+                bad("lexicon.toml", "purpose_check", f"unknown concept '{c}'")
         for i, ctx in enumerate(lex.context):
             key = f"context[{i}]({ctx.id})"
             for j, sid in enumerate(ctx.explains):
@@ -539,6 +558,7 @@ def _cross_check(
         name_at=sim.name_at if sim is not None else None,
         story_change_below=lex.story_change_below,
         beneficiaries=tuple(lex.beneficiaries),
+        purpose_check=lex.purpose_check,
         typology_matcher=dict(typology_matchers),
         contexts=tuple(contexts),
         items={(c.channel, i.id): i for c in checklists.values() for i in c.item},

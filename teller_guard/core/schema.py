@@ -126,6 +126,32 @@ class PurposeDef(Strict):
     coached customer names an ordinary purpose, and only its range can give the story away."""
     options: list[Id] = []
     """Checklist options (the 用途 list) that mean this purpose, so a choice alone is classified."""
+    patterns: list[Text] = []
+    """Regular expressions for the shapes of the purpose (还同学钱 = 还 … 钱); ``{concept}`` expands."""
+    institution: bool = False
+    """Paid to an institution (a school, a hospital, the tax office): a payee answer naming one of
+    its ``staff`` or a person's own account, and no institution, contradicts the purpose."""
+    staff: list[Text] = []
+    """The institution's people, who are never paid personally for this purpose (老师, 医生 …)."""
+
+    @model_validator(mode="after")
+    def _staff_of_an_institution(self) -> PurposeDef:
+        if self.staff and not self.institution:
+            raise ValueError("`staff` belongs to a purpose paid to an institution (institution = true)")
+        return self
+
+
+class PurposeCheckDef(Strict):
+    """How the payee answer and the amount are checked against the stated purpose (一核对)."""
+
+    far_beyond: Decimal = Field(default=Decimal(2), gt=1)
+    """An amount above this many times the purpose's typical maximum is far beyond it."""
+    far_signal: Id | None = None
+    """Raised (besides ``amount_purpose_mismatch``) when the amount is far beyond the purpose."""
+    person: list[Id] = []
+    """Concepts that say the payee is a person's own account (个人卡, 户名是个人)."""
+    institution: list[Id] = []
+    """Concepts that say the payee is an institution (学校, 医院, 对公账户): then no contradiction."""
 
 
 class SimilarityDef(Strict):
@@ -158,6 +184,7 @@ class LexiconFile(Strict):
     """Two stated purposes of no known category whose character-pair similarity is below this tell
     different stories (``purpose_changed``); a purpose restated in other words stays above it."""
     similarity: SimilarityDef | None = None
+    purpose_check: PurposeCheckDef = PurposeCheckDef()
 
 
 # ------------------------------------------------------------- typologies.toml

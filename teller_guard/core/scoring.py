@@ -151,25 +151,55 @@ def _quote(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _purpose_checks(rules: RuleSet, inp: AssessmentInput, fired: _Fired) -> None:
+def _purpose_checks(rules: RuleSet, inp: AssessmentInput, fired: _Fired, scan: TextScan) -> None:
+    """一核对 against the stated purpose: the amount, the payee, and a story that changes."""
     cats = _categories(rules, inp.purpose)
     chosen = _chosen_category(rules, inp)
     if chosen and all(p.id != chosen[0].id for p, _ in cats):
         cats.append(chosen)
+    check = rules.purpose_check
     if cats and "amount_purpose_mismatch" in rules.signals:
         # Several purposes named: the most generous range applies.
         cat, phrase = max(cats, key=lambda c: c[0].typical_max_yuan)
         if inp.amount > cat.typical_max_yuan:
-            fired.add(
-                "amount_purpose_mismatch",
+            evidence = (
                 f"用途“{phrase}”，金额 {format_yuan(yuan_to_fen(inp.amount))} 超出常见范围 "
-                f"{format_yuan(yuan_to_fen(cat.typical_max_yuan))}",
+                f"{format_yuan(yuan_to_fen(cat.typical_max_yuan))}"
             )
+            fired.add("amount_purpose_mismatch", evidence)
+            if check.far_signal and inp.amount > cat.typical_max_yuan * check.far_beyond:
+                fired.add(check.far_signal, evidence)
+    _payee_against_purpose(rules, cats, inp, fired, scan)
     if "purpose_changed" in rules.signals:
         for earlier in inp.previous_purposes:
             evidence = story_change(rules, earlier, inp.purpose)
             if evidence:
                 fired.add("purpose_changed", evidence)
+
+
+def _payee_against_purpose(
+    rules: RuleSet, cats: list[tuple[PurposeCategory, str]], inp: AssessmentInput, fired: _Fired, scan: TextScan
+) -> None:
+    """A purpose paid to an institution (学费, 医药费 …) whose payee answer names one of its staff or
+    a person's own account, and no institution, contradicts itself (老师的个人卡 for 学费)."""
+    check = rules.purpose_check
+    paid_in = [(c, phrase) for c, phrase in cats if c.institution]
+    if not paid_in or "payee_name_mismatch" not in rules.signals or not inp.payee_relation.strip():
+        return
+    fld = "payee_relation"
+    if any(scan.says(c, fld) for c in check.institution):
+        return
+    said = scan.texts.get(fld, "")
+    for cat, phrase in paid_in:
+        who = (m.group(0) if cat.staff and (m := cat.staff.search(said)) else None) or next(
+            (hit for c in check.person if (hit := scan.says(c, fld))), None
+        )
+        if who:
+            fired.add(
+                "payee_name_mismatch",
+                f"用途“{phrase}”的钱应付给机构账户，收款人却是“{_quote(inp.payee_relation)}”（{who}）",
+            )
+            return
 
 
 def _similar_scripts(rules: RuleSet, scan: TextScan, found: dict[str, str], fired: _Fired) -> list[tuple[str, str]]:
@@ -248,7 +278,7 @@ def assess(rules: RuleSet, inp: AssessmentInput) -> Assessment:
         evidence = scan.match(matcher)
         if evidence:
             fired.add(sid, evidence)
-    _purpose_checks(rules, inp, fired)
+    _purpose_checks(rules, inp, fired, scan)
 
     scan.holding = frozenset(cid for cid, _, matcher, _ in rules.contexts if scan.match(matcher))
     found: dict[str, str] = dict(asserted)

@@ -133,6 +133,13 @@ class TextScan:
             self._hits[key] = found
         return found
 
+    def says(self, concept: str, fld: str) -> str | None:
+        """The first phrase of ``concept`` said (not negated) in ``fld``, or None."""
+        if concept not in self.found:
+            return None
+        found = self._matches(concept, fld)
+        return found[0][2] if found else None
+
     def spans(self, fld: str, neutralise: tuple[re.Pattern[str], ...]) -> tuple[tuple[int, int], ...]:
         """Where the benign mentions are in a field (computed once per matcher)."""
         # id() of the matcher's own tuple keys the cache: cheaper to hash than the patterns.
