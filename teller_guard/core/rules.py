@@ -41,7 +41,7 @@ from teller_guard.core.schema import (
     TypologyDef,
 )
 from teller_guard.core.similarity import ScriptIndex
-from teller_guard.core.text import Concept, Matcher, Negation, expand, normalise
+from teller_guard.core.text import WORD_GROUP, Concept, Matcher, Negation, expand, normalise
 
 FILES: dict[str, type[BaseModel]] = {
     "policy.toml": PolicyFile,
@@ -336,7 +336,9 @@ def _cross_check(
     if lex:
         terms_of = {c.id: c.terms for c in lex.concept}
         for i, c in enumerate(lex.concept):
-            parts = [re.escape(normalise(t)) for t in sorted(c.terms, key=len, reverse=True)]
+            words = "|".join(re.escape(normalise(t)) for t in sorted(c.terms, key=len, reverse=True))
+            # The words in a named group: a match tells a word (one concept) from a sentence shape.
+            parts = [f"(?P<{WORD_GROUP}>{words})"] if words else []
             for j, pat in enumerate(c.patterns):
                 rx = _compile_pattern(pat, terms_of, "lexicon.toml", f"concept[{i}]({c.id}).patterns[{j}]", bad)
                 if rx is not None:

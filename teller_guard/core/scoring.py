@@ -190,14 +190,11 @@ def _payee_against_purpose(
     if any(scan.says(c, fld) for c in check.institution):
         return
     said = scan.texts.get(fld, "")
-    for cat, phrase in paid_in:
-        who = (m.group(0) if cat.staff and (m := cat.staff.search(said)) else None) or next(
-            (hit for c in check.person if (hit := scan.says(c, fld))), None
-        )
-        if who:
+    for cat, _ in paid_in:
+        if (cat.staff and cat.staff.search(said)) or any(scan.says(c, fld) for c in check.person):
             fired.add(
                 "payee_name_mismatch",
-                f"用途“{phrase}”的钱应付给机构账户，收款人却是“{_quote(inp.payee_relation)}”（{who}）",
+                f"用途“{_quote(inp.purpose)}”的钱应付给机构账户，收款人却是“{_quote(inp.payee_relation)}”",
             )
             return
 

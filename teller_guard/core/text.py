@@ -21,6 +21,8 @@ FIELD_LABELS: dict[str, str] = {
     "notes": "客户陈述",
 }
 _CLAUSE_BREAK = set("，。,.;；!！?？、\n：:")
+WORD_GROUP = "_word"
+"""The named group holding a concept's words (terms) in its compiled regex; patterns stay outside."""
 
 
 def normalise(text: str) -> str:
@@ -101,7 +103,7 @@ class TextScan:
     texts: dict[str, str]
     concepts: Mapping[str, Concept]
     negation: Negation
-    _hits: dict[tuple[str, str], tuple[tuple[int, int, str], ...]] = field(default_factory=dict)
+    _hits: dict[tuple[str, str], tuple[tuple[int, int, str, bool], ...]] = field(default_factory=dict)
     _spans: dict[tuple[int, str], tuple[tuple[int, int], ...]] = field(default_factory=dict)
     found: frozenset[str] = frozenset()
     """The concepts whose words occur anywhere (negated or not): the cheap first test, one
@@ -116,15 +118,18 @@ class TextScan:
         scan.found = frozenset(c for c, con in concepts.items() if con.regex.search(joined)) if joined else frozenset()
         return scan
 
-    def _matches(self, concept: str, fld: str) -> tuple[tuple[int, int, str], ...]:
+    def _matches(self, concept: str, fld: str) -> tuple[tuple[int, int, str, bool], ...]:
+        """(start, end, phrase, is a word) of each match not negated."""
         key = (concept, fld)
         found = self._hits.get(key)
         if found is None:
             text = self.texts.get(fld, "")
+            rx = self.concepts[concept].regex
+            has_words = WORD_GROUP in rx.groupindex
             found = (
                 tuple(
-                    (m.start(), m.end(), m.group(0))
-                    for m in self.concepts[concept].regex.finditer(text)
+                    (m.start(), m.end(), m.group(0), has_words and m.group(WORD_GROUP) is not None)
+                    for m in rx.finditer(text)
                     if m.group(0) and not self.negation.cancels(text, m.start())
                 )
                 if text
@@ -160,22 +165,23 @@ class TextScan:
 
     def _candidates(
         self, concept: str, fld: str, neutralise: tuple[re.Pattern[str], ...]
-    ) -> list[tuple[str, int, int, str]]:
+    ) -> list[tuple[str, int, int, str, bool]]:
         """The matches of ``concept`` in ``fld`` outside the benign spans."""
         found = self._matches(concept, fld)
         if not found:
             return []
         spans = self.spans(fld, neutralise) if neutralise else ()
-        return [(fld, a, b, phrase) for a, b, phrase in found if not any(a < e and s < b for s, e in spans)]
+        return [(fld, a, b, phrase, word) for a, b, phrase, word in found if not any(a < e and s < b for s, e in spans)]
 
     def _clause(
         self, clause: tuple[str, ...], scope: tuple[str, ...], neutralise: tuple[re.Pattern[str], ...]
     ) -> list[tuple[str, str]] | None:
         """The phrases that satisfy every concept of ``clause`` within ``scope``, or None.
 
-        One phrase never stands for two concepts (``交友平台`` is not a contact met online *and*
-        an investment platform): the concepts take non-overlapping phrases, searched in order
-        with backtracking (a clause has a handful of concepts, each a few matches).
+        One word never stands for two concepts (``交友平台`` is not a contact met online *and* an
+        investment platform): the concepts' words may not overlap. A sentence shape may hold
+        another concept's word (``经理让我先垫`` is the boss *and* the instruction). Searched in
+        order with backtracking (a clause has a handful of concepts, each a few matches).
         """
         options = []
         for concept in clause:
@@ -183,14 +189,14 @@ class TextScan:
             if not found:
                 return None
             options.append(found)
-        chosen: list[tuple[str, int, int, str]] = []
+        chosen: list[tuple[str, int, int, str, bool]] = []
 
         def place(k: int) -> bool:
             if k == len(options):
                 return True
             for hit in options[k]:
-                f, a, b, _ = hit
-                if any(f == g and a < e and s < b for g, s, e, _ in chosen):
+                f, a, b, _, word = hit
+                if word and any(w and f == g and a < e and s < b for g, s, e, _, w in chosen):
                     continue
                 chosen.append(hit)
                 if place(k + 1):
@@ -201,7 +207,7 @@ class TextScan:
         if not place(0):
             return None
         out: list[tuple[str, str]] = []
-        for f, _, _, phrase in chosen:
+        for f, _, _, phrase, _ in chosen:
             if (f, phrase) not in out:
                 out.append((f, phrase))
         return out
