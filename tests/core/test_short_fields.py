@@ -134,7 +134,13 @@ def test_a_frozen_account_is_not_a_safe_account(rules: RuleSet) -> None:
 
 @pytest.mark.parametrize(
     ("purpose", "relation"),
-    [("交学费", "班主任"), ("住院费", "主治大夫"), ("补缴社保", "代办的人"), ("交保费", "业务员的卡"), ("交学费", "户名是个人")],
+    [
+        ("交学费", "班主任"),
+        ("住院费", "主治大夫"),
+        ("补缴社保", "代办的人"),
+        ("交保费", "业务员的卡"),
+        ("交学费", "户名是个人"),
+    ],
 )
 def test_a_purpose_paid_to_an_institution_contradicts_a_personal_payee(
     rules: RuleSet, purpose: str, relation: str
