@@ -152,3 +152,39 @@ def test_every_purpose_needs_its_typical_range(rules_copy: Path) -> None:
     with pytest.raises(RulesError) as exc:
         load_rules(rules_copy)
     assert any(p.key.endswith("(living).typical_max_yuan") for p in exc.value.problems)
+
+
+def test_the_story_a_level_requires_is_checked(rules_copy: Path) -> None:
+    """极高's `requires` names real signals and comes with what the teller is told (`unmet`)."""
+    _edit(rules_copy / "policy.toml", 'requires = ["threat",', 'requires = ["threats",')
+    _edit(rules_copy / "policy.toml", 'unmet = "', 'unmetx = "')
+    with pytest.raises(RulesError) as exc:
+        load_rules(rules_copy)
+    keys = {(p.key, p.message) for p in exc.value.problems}
+    assert any(k.startswith("level[3](critical)") and "unmetx" in k for k, _ in keys), keys
+    _edit(rules_copy / "policy.toml", 'unmetx = "', 'unmet = "')
+    with pytest.raises(RulesError) as exc:
+        load_rules(rules_copy)
+    assert any(p.key == "level[3](critical).requires" and "'threats'" in p.message for p in exc.value.problems), (
+        exc.value.problems
+    )
+
+
+def test_staff_belong_to_a_purpose_paid_to_an_institution(rules_copy: Path) -> None:
+    _edit(rules_copy / "lexicon.toml", 'institution = true\nstaff = ["医生"', 'staff = ["医生"')
+    with pytest.raises(RulesError) as exc:
+        load_rules(rules_copy)
+    assert any("(medical)" in p.key and "institution = true" in p.message for p in exc.value.problems)
+
+
+def test_purpose_patterns_and_the_purpose_check_are_validated(rules_copy: Path) -> None:
+    """Every problem at once: a pattern that does not compile, an unknown concept, an unknown signal."""
+    _edit(rules_copy / "lexicon.toml", 'patterns = ["还[^，。,.;；]{0,4}(?:钱|账|债)"]', 'patterns = ["还[^，。(?:钱"]')
+    _edit(rules_copy / "lexicon.toml", 'person = ["personal_account"]', 'person = ["personal_acount"]')
+    _edit(rules_copy / "lexicon.toml", 'far_signal = "amount_far_beyond_purpose"', 'far_signal = "amount_far"')
+    with pytest.raises(RulesError) as exc:
+        load_rules(rules_copy)
+    messages = [f"{p.file} {p.key}: {p.message}" for p in exc.value.problems]
+    assert any("(repay).patterns[0]" in m and "invalid regular expression" in m for m in messages), messages
+    assert any("purpose_check" in m and "personal_acount" in m for m in messages), messages
+    assert any("purpose_check.far_signal" in m and "amount_far" in m for m in messages), messages
