@@ -177,7 +177,7 @@ def test_an_amount_far_beyond_the_purpose_weighs_more_than_one_just_beyond(rules
         ("早上刚到账的", "same_day_inbound"),
         ("取了现钱让司机送给他", "cash_for_third_party"),
         ("前几天转过一次", "repeat_transfer"),
-        ("瞒着老伴来的", "secrecy"),
+        ("他们说不准跟家里讲", "secrecy"),
         ("对方说换了个新账号", "account_from_caller"),
     ],
 )
