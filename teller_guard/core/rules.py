@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ from teller_guard.core.schema import (
     TypologyDef,
 )
 from teller_guard.core.similarity import ScriptIndex
-from teller_guard.core.text import WORD_GROUP, Concept, Matcher, Negation, expand, normalise
+from teller_guard.core.text import Concept, Matcher, Negation, expand, normalise
 
 FILES: dict[str, type[BaseModel]] = {
     "policy.toml": PolicyFile,
@@ -113,11 +114,11 @@ class RuleSet:
     def item(self, channel: str, item_id: str) -> ItemDef | None:
         return self.items.get((channel, item_id))
 
-    @property
+    @cached_property
     def observable(self) -> dict[str, SignalDef]:
         return {k: s for k, s in self.signals.items() if s.observable}
 
-    @property
+    @cached_property
     def facts(self) -> dict[str, SignalDef]:
         """Transaction facts (``fact = true``): given as ``facts`` to ``assess``."""
         return {k: s for k, s in self.signals.items() if s.fact}
@@ -337,14 +338,16 @@ def _cross_check(
         terms_of = {c.id: c.terms for c in lex.concept}
         for i, c in enumerate(lex.concept):
             words = "|".join(re.escape(normalise(t)) for t in sorted(c.terms, key=len, reverse=True))
-            # The words in a named group: a match tells a word (one concept) from a sentence shape.
-            parts = [f"(?P<{WORD_GROUP}>{words})"] if words else []
-            for j, pat in enumerate(c.patterns):
-                rx = _compile_pattern(pat, terms_of, "lexicon.toml", f"concept[{i}]({c.id}).patterns[{j}]", bad)
-                if rx is not None:
-                    parts.append(rx.pattern)
-            if parts:
-                concepts[c.id] = Concept(c.id, re.compile("|".join(parts)))
+            shapes = [
+                rx.pattern
+                for j, pat in enumerate(c.patterns)
+                if (rx := _compile_pattern(pat, terms_of, "lexicon.toml", f"concept[{i}]({c.id}).patterns[{j}]", bad))
+                is not None
+            ]
+            if words or shapes:
+                concepts[c.id] = Concept(
+                    c.id, re.compile(words) if words else None, re.compile("|".join(shapes)) if shapes else None
+                )
         for d in _dupes(p.id for p in lex.purpose):
             bad("lexicon.toml", f"purpose({d})", "duplicate id")
 

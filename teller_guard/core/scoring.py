@@ -114,7 +114,7 @@ def _chosen_category(rules: RuleSet, inp: AssessmentInput) -> tuple[PurposeCateg
 def _people(rules: RuleSet, text: str) -> set[str]:
     """Who a stated purpose says the money is for (the lexicon's beneficiary words)."""
     norm = normalise(text)
-    return {m.group(0) for c in rules.beneficiaries for m in rules.concepts[c].regex.finditer(norm)}
+    return {hit[2] for c in rules.beneficiaries for hit in rules.concepts[c].finditer(norm)}
 
 
 def _dice(a: str, b: str) -> float:

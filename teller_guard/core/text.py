@@ -21,8 +21,6 @@ FIELD_LABELS: dict[str, str] = {
     "notes": "客户陈述",
 }
 _CLAUSE_BREAK = set("，。,.;；!！?？、\n：:")
-WORD_GROUP = "_word"
-"""The named group holding a concept's words (terms) in its compiled regex; patterns stay outside."""
 
 
 def normalise(text: str) -> str:
@@ -51,10 +49,27 @@ def describe(hits: Sequence[tuple[str, str]]) -> str:
 
 @dataclass(frozen=True)
 class Concept:
-    """A compiled concept: one regex for all its terms and patterns."""
+    """A compiled concept: its words (terms) and its sentence shapes (patterns), each one regex.
+
+    Kept apart because a match must tell a word from a shape (one word never stands for two
+    concepts), and because a regex of words alone is searched much faster (the engine can skip to
+    the characters a word starts with).
+    """
 
     id: str
-    regex: re.Pattern[str]
+    words: re.Pattern[str] | None
+    shapes: re.Pattern[str] | None
+
+    def search(self, text: str) -> bool:
+        return bool((self.words is not None and self.words.search(text)) or (self.shapes and self.shapes.search(text)))
+
+    def finditer(self, text: str) -> list[tuple[int, int, str, bool]]:
+        """Every match, words and shapes, in order of position: (start, end, phrase, is a word)."""
+        found = [(m.start(), m.end(), m.group(0), True) for m in self.words.finditer(text)] if self.words else []
+        if self.shapes is not None:
+            found += [(m.start(), m.end(), m.group(0), False) for m in self.shapes.finditer(text)]
+            found.sort()
+        return found
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,7 @@ class TextScan:
     negation: Negation
     _hits: dict[tuple[str, str], tuple[tuple[int, int, str, bool], ...]] = field(default_factory=dict)
     _spans: dict[tuple[int, str], tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    _kept: dict[tuple[str, str, int], tuple[tuple[str, int, int, str, bool], ...]] = field(default_factory=dict)
     found: frozenset[str] = frozenset()
     """The concepts whose words occur anywhere (negated or not): the cheap first test, one
     search per concept over everything said, done once by :meth:`of`."""
@@ -115,7 +131,7 @@ class TextScan:
     def of(cls, texts: Mapping[str, str], concepts: Mapping[str, Concept], negation: Negation) -> TextScan:
         scan = cls({k: normalise(v) for k, v in texts.items() if v and v.strip()}, concepts, negation)
         joined = "\n".join(scan.texts.values())
-        scan.found = frozenset(c for c, con in concepts.items() if con.regex.search(joined)) if joined else frozenset()
+        scan.found = frozenset(c for c, con in concepts.items() if con.search(joined)) if joined else frozenset()
         return scan
 
     def _matches(self, concept: str, fld: str) -> tuple[tuple[int, int, str, bool], ...]:
@@ -124,13 +140,11 @@ class TextScan:
         found = self._hits.get(key)
         if found is None:
             text = self.texts.get(fld, "")
-            rx = self.concepts[concept].regex
-            has_words = WORD_GROUP in rx.groupindex
             found = (
                 tuple(
-                    (m.start(), m.end(), m.group(0), has_words and m.group(WORD_GROUP) is not None)
-                    for m in rx.finditer(text)
-                    if m.group(0) and not self.negation.cancels(text, m.start())
+                    hit
+                    for hit in self.concepts[concept].finditer(text)
+                    if hit[2] and not self.negation.cancels(text, hit[0])
                 )
                 if text
                 else ()
@@ -165,13 +179,22 @@ class TextScan:
 
     def _candidates(
         self, concept: str, fld: str, neutralise: tuple[re.Pattern[str], ...]
-    ) -> list[tuple[str, int, int, str, bool]]:
-        """The matches of ``concept`` in ``fld`` outside the benign spans."""
+    ) -> tuple[tuple[str, int, int, str, bool], ...]:
+        """The matches of ``concept`` in ``fld`` outside the benign spans (cached per matcher)."""
         found = self._matches(concept, fld)
         if not found:
-            return []
-        spans = self.spans(fld, neutralise) if neutralise else ()
-        return [(fld, a, b, phrase, word) for a, b, phrase, word in found if not any(a < e and s < b for s, e in spans)]
+            return ()
+        if not neutralise:
+            return tuple((fld, a, b, phrase, word) for a, b, phrase, word in found)
+        key = (concept, fld, id(neutralise))
+        kept = self._kept.get(key)
+        if kept is None:
+            spans = self.spans(fld, neutralise)
+            kept = tuple(
+                (fld, a, b, phrase, word) for a, b, phrase, word in found if not any(a < e and s < b for s, e in spans)
+            )
+            self._kept[key] = kept
+        return kept
 
     def _clause(
         self, clause: tuple[str, ...], scope: tuple[str, ...], neutralise: tuple[re.Pattern[str], ...]
@@ -191,12 +214,23 @@ class TextScan:
             options.append(found)
         chosen: list[tuple[str, int, int, str, bool]] = []
 
+        def collides(hit: tuple[str, int, int, str, bool]) -> bool:
+            f, a, b, _, word = hit
+            return word and any(w and f == g and a < e and s < b for g, s, e, _, w in chosen)
+
+        if all(len(o) == 1 for o in options):
+            # One phrase each (the usual case): take them unless two words collide.
+            for (hit,) in options:
+                if collides(hit):
+                    return None
+                chosen.append(hit)
+            return _distinct(chosen)
+
         def place(k: int) -> bool:
             if k == len(options):
                 return True
             for hit in options[k]:
-                f, a, b, _, word = hit
-                if word and any(w and f == g and a < e and s < b for g, s, e, _, w in chosen):
+                if collides(hit):
                     continue
                 chosen.append(hit)
                 if place(k + 1):
@@ -206,11 +240,7 @@ class TextScan:
 
         if not place(0):
             return None
-        out: list[tuple[str, str]] = []
-        for f, _, _, phrase, _ in chosen:
-            if (f, phrase) not in out:
-                out.append((f, phrase))
-        return out
+        return _distinct(chosen)
 
     def benign(self, matcher: Matcher) -> bool:
         """A concept that shows the story is benign (the matcher's ``unless``) was said."""
@@ -244,3 +274,12 @@ class TextScan:
                         return describe(single)
             return describe(hits)
         return None
+
+
+def _distinct(hits: Sequence[tuple[str, int, int, str, bool]]) -> list[tuple[str, str]]:
+    """(field, phrase) of each hit, each once, in order."""
+    out: list[tuple[str, str]] = []
+    for f, _, _, phrase, _ in hits:
+        if (f, phrase) not in out:
+            out.append((f, phrase))
+    return out
