@@ -421,9 +421,9 @@ def _cross_check(
         check = lex.purpose_check
         if check.far_signal is not None:
             need_signal("lexicon.toml", "purpose_check.far_signal", check.far_signal)
-        for c in (*check.person, *check.institution):
-            if raw_concept_ids is not None and c not in raw_concept_ids:
-                bad("lexicon.toml", "purpose_check", f"unknown concept '{c}'")
+        for cid in (*check.person, *check.institution):
+            if raw_concept_ids is not None and cid not in raw_concept_ids:
+                bad("lexicon.toml", "purpose_check", f"unknown concept '{cid}'")
         for i, ctx in enumerate(lex.context):
             key = f"context[{i}]({ctx.id})"
             for j, sid in enumerate(ctx.explains):

@@ -14,7 +14,7 @@ from teller_guard.core.limits import check_amount
 from teller_guard.core.models import Assessment, AssessmentInput, FiredSignal, SuspectedTypology
 from teller_guard.core.money import format_yuan, yuan_to_fen
 from teller_guard.core.rules import PurposeCategory, RuleSet
-from teller_guard.core.schema import LEVELS, TypologyDef
+from teller_guard.core.schema import LEVELS, Level, TypologyDef
 from teller_guard.core.similarity import bigrams
 from teller_guard.core.text import TextScan, normalise
 
@@ -162,13 +162,13 @@ def _purpose_checks(rules: RuleSet, inp: AssessmentInput, fired: _Fired, scan: T
         # Several purposes named: the most generous range applies.
         cat, phrase = max(cats, key=lambda c: c[0].typical_max_yuan)
         if inp.amount > cat.typical_max_yuan:
-            evidence = (
+            beyond = (
                 f"用途“{phrase}”，金额 {format_yuan(yuan_to_fen(inp.amount))} 超出常见范围 "
                 f"{format_yuan(yuan_to_fen(cat.typical_max_yuan))}"
             )
-            fired.add("amount_purpose_mismatch", evidence)
+            fired.add("amount_purpose_mismatch", beyond)
             if check.far_signal and inp.amount > cat.typical_max_yuan * check.far_beyond:
-                fired.add(check.far_signal, evidence)
+                fired.add(check.far_signal, beyond)
     _payee_against_purpose(rules, cats, inp, fired, scan)
     if "purpose_changed" in rules.signals:
         for earlier in inp.previous_purposes:
@@ -321,9 +321,9 @@ def _conclude(
     benign: tuple[str, ...] = (),
 ) -> Assessment:
     score = min(100, sum(s.points for s in signals))
-    level = "low"
+    level: Level = "low"
     # The level the score reached but whose ``requires`` did not hold, and what to tell the teller.
-    short_of: tuple[str, str | None] | None = None
+    short_of: tuple[Level, str | None] | None = None
     for lv in rules.policy.level:
         if score >= lv.min_score:
             if lv.requires and not _holds(rules, lv.requires, signals):
