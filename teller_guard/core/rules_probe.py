@@ -23,7 +23,9 @@ from teller_guard.core.scoring import assess
 def patterns_of(rules: RuleSet) -> Iterator[tuple[str, str, str]]:
     """Every compiled pattern scoring runs, with the file and key it came from."""
     for cid, concept in rules.concepts.items():
-        yield "lexicon.toml", f"concept({cid})", concept.regex.pattern
+        for part, rx in (("terms", concept.words), ("patterns", concept.shapes)):
+            if rx is not None:
+                yield "lexicon.toml", f"concept({cid}).{part}", rx.pattern
     for sid, matcher in rules.text_rules:
         for j, rx in enumerate(matcher.neutralise):
             yield "lexicon.toml", f"text_rule({sid}).neutralise[{j}]", rx.pattern
@@ -36,7 +38,9 @@ def patterns_of(rules: RuleSet) -> Iterator[tuple[str, str, str]]:
 
 def _long_text(rules: RuleSet) -> str:
     """Every term the lexicon knows, run together up to the longest text the input allows."""
-    words = "，".join(p for c in rules.concepts.values() for p in c.regex.pattern.split("|")[:3] if p.isalnum())
+    words = "，".join(
+        p for c in rules.concepts.values() if c.words is not None for p in c.words.pattern.split("|")[:3] if p.isalnum()
+    )
     words = words or "安全账户"
     return (words * (MAX_TEXT_CHARS // max(1, len(words)) + 1))[:MAX_TEXT_CHARS]
 

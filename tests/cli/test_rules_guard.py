@@ -139,7 +139,7 @@ def test_the_probe_catches_a_slow_pattern_the_static_checks_allow(
     assert main(["--rules", str(rules_copy), "rules", "check"]) == 2
     assert time.perf_counter() - started < 30
     err = capsys.readouterr().err
-    assert re.search(r"lexicon\.toml: concept\(slow\): matching takes more than", err), err
+    assert re.search(r"lexicon\.toml: concept\(slow\)\.patterns: matching takes more than", err), err
 
 
 def test_shipped_rules_pass_the_probe(capsys: pytest.CaptureFixture[str]) -> None:
