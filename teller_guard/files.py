@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +36,23 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _filesystem_now(folder: Path) -> float | None:
+    """The time by the clock that stamps files in ``folder`` (a probe file's mtime).
+
+    A file's age is measured against the file system's clock, never the process's: a wall
+    clock set wrong, or moved by NTP, must not make a live writer's file look a day old.
+    """
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".clock-probe-", dir=folder)
+    except OSError:
+        return None
+    try:
+        return os.fstat(fd).st_mtime
+    finally:
+        os.close(fd)
+        os.unlink(probe)
+
+
 def sweep_stale(folder: Path) -> list[Path]:
     """Remove temporary files and scratch folders left in ``folder`` by writers that died.
 
@@ -47,13 +63,15 @@ def sweep_stale(folder: Path) -> list[Path]:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
-    now = time.time()
+    if not any(_PART.match(entry.name) for entry in entries):
+        return removed
+    now = _filesystem_now(folder)
     for entry in entries:
         m = _PART.match(entry.name)
         if not m:
             continue
         try:
-            old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER
+            old = now is not None and now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER
             if _alive(int(m.group(1))) and not old:
                 continue
             if entry.is_dir(follow_symlinks=False):

@@ -45,3 +45,23 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
         tmp.write_text("half")
         raise RuntimeError("disk full")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_age_is_measured_by_the_file_systems_clock_not_the_processs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wall clock set 400 days ahead (or moved by NTP) does not make a live writer's file stale;
+    a live pid's file really a day old is swept (the pid may have been reused)."""
+    import time
+
+    fresh = tmp_path / f".ledger.csv.{os.getpid()}-fresh.part"
+    fresh.write_bytes(b"being written")
+    aged = tmp_path / f".ledger.pdf.{os.getpid()}-aged.part"
+    aged.write_bytes(b"left long ago")
+    two_days_ago = fresh.stat().st_mtime - 2 * 24 * 3600
+    os.utime(aged, (two_days_ago, two_days_ago))
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 400 * 24 * 3600)
+    assert [p.name for p in sweep_stale(tmp_path)] == [aged.name]
+    assert fresh.exists() and not aged.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [fresh.name]  # the clock probe is gone
