@@ -34,7 +34,6 @@ DEBIAN_PACKAGE_OF = {
     "rsvg-convert": "librsvg2-bin",
     "soffice": "libreoffice-calc-nogui",
     "psql": "postgresql",
-    "faketime": "faketime",
     "lp": "cups-client",
 }
 """The Debian package ``.ci/run`` installs for each system tool a test calls."""
