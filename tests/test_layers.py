@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +69,40 @@ def test_assess_command_runs_without_textual() -> None:
     loaded = _modules_after(code)
     assert "teller_guard.core.scoring" in loaded  # it really scored
     assert not [m for m in loaded if m.split(".")[0] == "textual"]
+
+
+def test_import_contracts_hold() -> None:
+    """`lint-imports` with the contracts in pyproject.toml: the layers, and who may import Textual."""
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(no_cache=True))"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+    assert "0 broken" in out.stdout
+    # every package of ours is named by the layers contract, so a new one cannot slip past it
+    layered = {"__main__", "cli", "commands", "ui", "reports", "identity", "storage", "core"}
+    helpers = {"config", "files", "cli_args", "__init__"}
+    ours = {p.stem if p.is_file() else p.name for p in (root / "teller_guard").iterdir()
+            if (p.suffix == ".py" or (p / "__init__.py").exists())}
+    assert ours - layered - helpers == set(), "add the new package to [tool.importlinter] in pyproject.toml"
+
+
+def test_layers_contract_catches_an_arrow_the_wrong_way(tmp_path: Path) -> None:
+    """The contract is live: a storage module that imports the UI breaks it."""
+    root = Path(__file__).resolve().parents[1]
+    pkg = tmp_path / "teller_guard"
+    shutil.copytree(root / "teller_guard", pkg, ignore=shutil.ignore_patterns("__pycache__", "*.ttf", "*.otf"))
+    (pkg / "storage" / "wrong_way.py").write_text("from teller_guard.ui import app\n")
+    shutil.copy(root / "pyproject.toml", tmp_path / "pyproject.toml")
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(no_cache=True))"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert out.returncode != 0
+    assert "teller_guard.storage.wrong_way -> teller_guard.ui.app" in out.stdout

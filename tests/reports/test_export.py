@@ -150,7 +150,7 @@ def test_xlsx_reads_back_with_the_same_rows_totals_and_checksum(
     assert detail.cell(row=2, column=col + 1).number_format == "#,##0.00"
     assert sum(Decimal(str(r[col])) for r in values[1:]) == Decimal("194000.00")
     when = DETAIL_HEADERS.index("时间（本地）")
-    assert values[1][when] == datetime(2026, 11, 1, 1, 30)  # a real date, local time
+    assert values[1][when] == datetime(2026, 11, 1, 1, 30)  # noqa: DTZ001 - openpyxl reads a cell as a naive local time
     assert detail.cell(row=2, column=when + 1).number_format == "yyyy-mm-dd hh:mm:ss"
     csv_rows, _ = read_csv(csv_result.path)
     for x_row, c_row in zip(values[1:], csv_rows[1:], strict=True):

@@ -10,7 +10,7 @@ import random
 import re
 import sqlite3
 from collections import Counter
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -277,7 +277,7 @@ def test_cli_refuses_a_database_with_real_interventions(
     repo = Repository.open(f"sqlite:///{path}", TZ, clock=frozen_clock)
     case = CaseState(channel="counter", staff_id="T01", amount="500", customer_age=40)
     result = assess(rules, case.to_input(rules))
-    repo.save_intervention(case.to_record(rules, result, decision=None, closed_at=datetime.now(UTC)))
+    repo.save_intervention(case.to_record(rules, result, decision=None, closed_at=frozen_clock()))
     assert main(["demo-data", "--db", f"sqlite:///{path}", "--n", "10"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "1 real interventions" in err[0]

@@ -68,7 +68,7 @@ print(repo.get_staff(who).staff_id)
 
 
 def start_together(url: str, n: int) -> list[subprocess.CompletedProcess[str]]:
-    start = time.time() + 2.5  # every interpreter is up and waiting: they open the database at once
+    start = time.time() + 2.5  # noqa: TID251 - every interpreter is up and waiting: they open the database at once
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", START, url, str(start), f"T{k:03d}"],
