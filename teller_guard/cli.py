@@ -12,7 +12,7 @@ import importlib
 import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from teller_guard import __version__
 from teller_guard.cli_args import (
@@ -38,7 +38,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse, but errors are one line on stderr (no usage dump) and exit 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(message)
 
 

@@ -12,12 +12,16 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from teller_guard.commands import Context, Failure
 from teller_guard.core.backtest import HOLD, WARN, Backtest, BacktestCase, backtest, case_from_corpus, case_from_record
 from teller_guard.core.corpus import CorpusError, load_corpus
 from teller_guard.core.errors import RulesError
 from teller_guard.core.rules import RuleSet, load_rules
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 LEVEL_WORDS = {"low": "低", "medium": "中", "high": "高", "critical": "极高"}
 TRUTH_WORDS = {"fraud": "确认诈骗", "genuine": "正常办理", None: "—"}
@@ -88,8 +92,9 @@ def _print(result: Backtest, base: RuleSet, draft: RuleSet, limit: int) -> None:
         f"规则回测：现行规则 {base.version}（{base.folder}）→ 草案 {draft.version}（{draft.folder}），共 {result.cases} 笔"
     )
     summary = Table(title="结果对比", title_justify="left")
-    for name, justify in (("指标", "left"), ("现行规则", "right"), ("草案", "right"), ("变化", "right")):
-        summary.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    columns: tuple[tuple[str, JustifyMethod], ...] = (("指标", "left"), ("现行规则", "right"), ("草案", "right"), ("变化", "right"))
+    for name, justify in columns:
+        summary.add_column(name, justify=justify, no_wrap=True)
 
     def row(label: str, before: int, after: int) -> None:
         summary.add_row(label, str(before), str(after), f"{after - before:+d}")

@@ -17,10 +17,15 @@ import time
 import tomllib
 import unicodedata
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from teller_guard.commands import Context
 from teller_guard.commands._access import authorize, pin_reader
+
+if TYPE_CHECKING:
+    from teller_guard.storage.queries import Reader
 
 
 def _branch_name(rules: Path) -> str:
@@ -32,7 +37,7 @@ def _branch_name(rules: Path) -> str:
         return ""
 
 
-def _reader(ctx: Context):  # type: ignore[no-untyped-def]
+def _reader(ctx: Context) -> Reader:
     from teller_guard.storage.queries import SCHEMA_HEAD, Reader, sqlite_path
 
     url = ctx.settings.db_url
@@ -60,8 +65,8 @@ def table(
     rows: Sequence[Sequence[str]],
     *,
     right_from: int,
-    breaks: set[int] = frozenset(),
-) -> str:  # type: ignore[assignment]
+    breaks: AbstractSet[int] = frozenset(),
+) -> str:
     """A box-drawn table as text (Rich's tables cost more than the whole statistics here).
 
     Args:

@@ -135,7 +135,10 @@ class Backtest:
         return sum(n for lv, n in counts.items() if level_rank(lv) >= rank)
 
     def as_dict(self) -> dict[str, object]:
-        refs = lambda changes: [c.ref for c in changes]  # noqa: E731
+
+        def refs(changes: list[Change]) -> list[str]:
+            return [c.ref for c in changes]
+
         return {
             "base_rules": self.base_version,
             "draft_rules": self.draft_version,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -172,12 +173,10 @@ class CaseState(BaseModel):
             InputError: the amount is not a valid number of yuan.
         """
         texts = self.texts(rules)
-        valid_items = {i.id for i in rules.checklist_for(self.channel).item}
-        answers = {k: v for k, v in self.answers.items() if k in valid_items and v is not None and v != ""}
+        kinds = {i.id: i.kind for i in rules.checklist_for(self.channel).item}
+        answers = {k: v for k, v in self.answers.items() if k in kinds and v is not None and v != ""}
         # Text items go to the engine through `texts`, not twice through answers.
-        answers = {
-            k: v for k, v in answers.items() if not isinstance(v, str) or rules.item(self.channel, k).kind == "choice"
-        }  # type: ignore[union-attr]
+        answers = {k: v for k, v in answers.items() if not isinstance(v, str) or kinds[k] == "choice"}
         return AssessmentInput(
             channel=self.channel,
             amount=self.amount_yuan(),
@@ -207,7 +206,7 @@ class CaseState(BaseModel):
         decision: DecisionRecord | None,
         acknowledgement: AcknowledgementRecord | None = None,
         closed_at: datetime,
-        status: str = "closed",
+        status: Literal["closed", "abandoned"] = "closed",
     ) -> InterventionRecord:
         """The record to log when the case closes (or is abandoned), stamped ``closed_at``."""
         now = closed_at
@@ -228,7 +227,7 @@ class CaseState(BaseModel):
         return InterventionRecord(
             uid=self.uid,
             channel=self.channel,
-            status=status,  # type: ignore[arg-type]
+            status=status,
             started_at=self.started_at or now,
             closed_at=now,
             branch_code=rules.branch.code,

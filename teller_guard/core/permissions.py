@@ -32,6 +32,7 @@ APPROVER_ROLES: frozenset[str] = frozenset({"supervisor"})
 """Roles that give a supervisor's approval; ``admin`` too when the policy says so."""
 
 Mode = Literal["counter", "lobby", "stats"]
+MODES: tuple[Mode, ...] = ("counter", "lobby", "stats")
 
 MODE_ROLES: dict[str, frozenset[str]] = {
     "counter": frozenset({"teller", "supervisor"}),
@@ -92,7 +93,9 @@ def mode_for(role: str, asked: str) -> Mode:
     """The part of the app a member of staff with ``role`` lands on when ``asked`` was requested:
     ``asked`` when the role may open it, otherwise the role's own part."""
     if can_open(role, asked):
-        return asked  # type: ignore[return-value]
+        for mode in MODES:
+            if mode == asked:
+                return mode
     return HOME_MODE.get(role, "counter")
 
 

@@ -38,6 +38,7 @@ from teller_guard.core.schema import (
     PurposeCheckDef,
     SignalDef,
     SignalsFile,
+    TextField,
     TypologiesFile,
     TypologyDef,
 )
@@ -356,7 +357,7 @@ def _cross_check(
         key: str,
         clauses: list[list[str]],
         neutralise: list[str],
-        fields: Iterable[str],
+        fields: Iterable[TextField],
         unless: list[str] = [],  # noqa: B006 (read only)
     ) -> Matcher:
         for concept in unless:
@@ -381,7 +382,7 @@ def _cross_check(
         return Matcher(
             tuple(tuple(c) for c in clauses),
             tuple(rxs),
-            tuple(fields),  # type: ignore[arg-type]
+            tuple(fields),
             tuple(u for u in unless if u not in context_ids),
             tuple(u for u in unless if u in context_ids),
         )
@@ -444,9 +445,9 @@ def _cross_check(
             )
         for d in _dupes(c.id for c in lex.context):
             bad("lexicon.toml", f"context({d})", "duplicate id")
-        for c in lex.beneficiaries:
-            if raw_concept_ids is not None and c not in raw_concept_ids:
-                bad("lexicon.toml", "beneficiaries", f"unknown concept '{c}'")
+        for concept_id in lex.beneficiaries:
+            if raw_concept_ids is not None and concept_id not in raw_concept_ids:
+                bad("lexicon.toml", "beneficiaries", f"unknown concept '{concept_id}'")
         if lex.similarity is not None:
             need_signal("lexicon.toml", "similarity.signal", lex.similarity.signal)
             if lex.similarity.name_at is not None and lex.similarity.name_at < lex.similarity.min_similarity:
@@ -515,12 +516,12 @@ def _cross_check(
             o.id for cl in checklists.values() for i in cl.item if i.text_field == "purpose" for o in i.options
         }
         for i, p in enumerate(lex.purpose):
-            for opt in p.options:
-                if checklists and opt not in purpose_options:
+            for option_id in p.options:
+                if checklists and option_id not in purpose_options:
                     bad(
                         "lexicon.toml",
                         f"purpose[{i}]({p.id}).options",
-                        f"unknown option '{opt}' (not an option of a checklist purpose question)",
+                        f"unknown option '{option_id}' (not an option of a checklist purpose question)",
                     )
         for d in _dupes(o for p in lex.purpose for o in p.options):
             bad("lexicon.toml", "purpose", f"option '{d}' belongs to more than one purpose")

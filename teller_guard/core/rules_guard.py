@@ -26,12 +26,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # re's own parser: private, not in typeshed
 from typing import Any
-
-try:  # the parser behind ``re`` (3.11+: re._parser; sre_parse before)
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
 
 from teller_guard.core.errors import RuleProblem
 from teller_guard.core.limits import MAX_AMOUNT_YUAN, MAX_TEXT_CHARS
@@ -63,8 +59,7 @@ def pattern_problems(pattern: str) -> list[str]:
     re2_problem = _re2_problem(pattern)
     if re2_problem:
         problems.append(re2_problem)
-    seen: list[str] = []
-    return [p for p in problems if not (p in seen or seen.append(p))]  # type: ignore[func-returns-value]
+    return list(dict.fromkeys(problems))  # each problem once, in order
 
 
 _REPEATS = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, getattr(sre_parse, "POSSESSIVE_REPEAT", None)} - {None}
@@ -320,9 +315,9 @@ def content_problems(parsed: dict[str, Any], checklists: dict[str, Any]) -> list
         ),
     ]
     for file, key, value in amounts:
-        msg = amount_problems(value)
-        if msg:
-            problems.append(RuleProblem(file, key, msg))
+        problem = amount_problems(value)
+        if problem:
+            problems.append(RuleProblem(file, key, problem))
     for rel, cl in checklists.items():
         for key, msg in checklist_problems(cl.channel, list(cl.item)):
             problems.append(RuleProblem(rel, key, msg))

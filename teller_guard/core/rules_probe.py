@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from functools import partial
 
 from teller_guard.core.errors import RuleProblem
 from teller_guard.core.limits import MAX_AMOUNT_YUAN, MAX_TEXT_CHARS
@@ -75,7 +76,7 @@ def sample_cases(rules: RuleSet) -> Iterator[tuple[str, Callable[[], object]]]:
                     observations=observations,
                     answers=answers,
                 )
-                yield f"{name}, ¥{amount:,}", (lambda inp=inp: assess(rules, inp))
+                yield f"{name}, ¥{amount:,}", partial(assess, rules, inp)
 
 
 def probe_rules(rules: RuleSet) -> list[RuleProblem]:

@@ -18,7 +18,7 @@ from teller_guard.core.schema import LEVELS, Level, TypologyDef
 from teller_guard.core.similarity import bigrams
 from teller_guard.core.text import TextScan, normalise
 
-_RANK = {lv: i for i, lv in enumerate(LEVELS)}
+_RANK: dict[str, int] = {lv: i for i, lv in enumerate(LEVELS)}
 OBSERVED_BY = {"counter": "柜员观察", "atm": "现场观察"}
 """The evidence of an observation, by channel (how a record tells an observation from a word or an answer)."""
 FACT_EVIDENCE = "交易信息"

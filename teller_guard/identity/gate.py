@@ -15,7 +15,7 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import NoReturn
+from typing import NoReturn, TypedDict
 
 from teller_guard.core.accounts import STAFF_ID_PATTERN, Approval, StaffAccount
 from teller_guard.core.audit import FAILED_KINDS, AuditEvent, Origin
@@ -33,6 +33,13 @@ _STAFF_ID = re.compile(STAFF_ID_PATTERN)
 REFUSAL_FLOOR: dict[str, float] = {"rfc9106-low-memory": 0.25, "insecure-fast-for-tests": 0.0}
 """Seconds a refused PIN takes at least, per hash profile: longer than one verification on a
 branch PC, so an unknown id and a wrong PIN are answered after the same time."""
+
+
+class _ApprovalDetail(TypedDict):
+    """What an approval's audit events carry besides the who and the subject."""
+
+    what: str
+    requester: str
 
 
 @dataclass(frozen=True)
@@ -282,7 +289,7 @@ class Gate:
                 approve, no reason (each logged as ``approval_refused``).
         """
         approver_id = approver_id.strip()
-        detail: dict[str, str | int | bool | None] = {"what": what, "requester": requester.staff_id}
+        detail = _ApprovalDetail(what=what, requester=requester.staff_id)
         if approver_id.casefold() == requester.staff_id.casefold():
             self.refuse(
                 "approval", requester.staff_id, refusals.own_case(requester.staff_id), subject=subject, **detail

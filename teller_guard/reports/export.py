@@ -48,6 +48,7 @@ from teller_guard.reports.stats import MonthStats, month_stats, outcome_matrix
 from teller_guard.storage.queries import Reader, ledger_count, ledger_rows
 
 if TYPE_CHECKING:
+    from rustpy_xlsxwriter.rustpy_xlsxwriter import MergeRange
     from sqlalchemy import Engine
 
 __all__ = [
@@ -258,7 +259,7 @@ def _write_xlsx(
         (f"{k}：{v}", label if k == "校验值" else None) for k, v in facts.lines()
     ]
     header_row = len(fact_lines) + 1
-    merges = [(r, 0, r, 6, text, fmt) if fmt else (r, 0, r, 6, text) for r, (text, fmt) in enumerate(fact_lines)]
+    merges: list[MergeRange] = [(r, 0, r, 6, text, fmt) if fmt else (r, 0, r, 6, text) for r, (text, fmt) in enumerate(fact_lines)]
     figures = stats.figures()
     figure_rows = [
         {

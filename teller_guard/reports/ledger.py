@@ -153,7 +153,7 @@ class LocalTime:
             a = start.astimezone(self.zone).utcoffset()
             b = (start + timedelta(minutes=59, seconds=59)).astimezone(self.zone).utcoffset()
             whole = a == b and a is not None and a.total_seconds() % 3600 == 0
-            local = self._prefix[head] = (start + a).strftime("%Y-%m-%d %H") if whole else None  # type: ignore[operator]
+            local = self._prefix[head] = (start + a).strftime("%Y-%m-%d %H") if whole and a is not None else None
         if local is None:
             moment = datetime.fromisoformat(utc_text).replace(tzinfo=UTC).astimezone(self.zone)
             return moment.strftime("%Y-%m-%d %H:%M:%S")

@@ -53,7 +53,19 @@ if TYPE_CHECKING:
 
     from teller_guard.core.records import InterventionSummary
 
-__all__ = ["NONE", "PROTECTING_GROUPS", "DrillFilter"]
+__all__ = [
+    "ACK_LABELS",
+    "CHANNEL_LABELS",
+    "GROUP_LABELS",
+    "LEVEL_LABELS",
+    "NONE",
+    "NONE_LABELS",
+    "PROTECTING_GROUPS",
+    "ROLE_LABELS",
+    "SEX_LABELS",
+    "STATUS_LABELS",
+    "DrillFilter",
+]
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -412,7 +424,7 @@ def _figures(st: MonthStats) -> list[Figure]:
     def f(**kw: Any) -> DrillFilter:
         return DrillFilter(month=st.month, **kw)
 
-    def cell(attr: str, key: str, part: str = "count") -> Any:
+    def cell(attr: str, key: str | tuple[str, str], part: str = "count") -> Any:
         return lambda mf: getattr(getattr(mf, attr).get(key, Cell()), part)
 
     sec = "总体"
@@ -501,13 +513,13 @@ def _figures(st: MonthStats) -> list[Figure]:
     )
     for sid, role in staff:
         who = f"{sid} {st.staff_names.get(sid, '')}".strip() + f"（{ROLE_LABELS.get(role, role)}）"
-        add(f"staff.{sid}.{role}", sec, f"{who} 核查", "count", cell("by_staff", (sid, role)), f(staff_id=sid))  # type: ignore[arg-type]
+        add(f"staff.{sid}.{role}", sec, f"{who} 核查", "count", cell("by_staff", (sid, role)), f(staff_id=sid))
         add(
             f"staff.{sid}.{role}.dissuaded",
             sec,
             f"{who} 劝阻及报警",
             "count",
-            cell("staff_dissuaded", (sid, role)),  # type: ignore[arg-type]
+            cell("staff_dissuaded", (sid, role)),
             f(staff_id=sid, decision_groups=PROTECTING_GROUPS),
         )
 

@@ -1359,7 +1359,7 @@ class _Rows:
             "decision": self.decision,
             "acknowledgement": self.acknowledgement,
         }
-        self.__init__()  # type: ignore[misc]
+        self.intervention, self.answer, self.fired_signal, self.decision, self.acknowledgement = [], [], [], [], []
         return out
 
 
@@ -1428,7 +1428,7 @@ def pipelined_chunks(spec: DemoSpec, n: int, first_id: int = 1, *, chunk: int = 
                 raise RuntimeError(f"the demo-data generator process died (exit status {proc.exitcode})") from None
             if not data:
                 break
-            yield marshal.loads(data)  # type: ignore[no-any-return]
+            yield marshal.loads(data)
     finally:
         recv.close()
         proc.join(timeout=5)

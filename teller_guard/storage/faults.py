@@ -14,6 +14,8 @@ from typing import Literal
 Transient = Literal["busy", "serialization", "connection"]
 """Faults that go away by themselves: the same work, run again a moment later, succeeds."""
 
+TRANSIENTS: tuple[Transient, ...] = ("busy", "serialization", "connection")
+
 Kind = Literal[
     "busy",
     "serialization",
@@ -72,6 +74,26 @@ _SQLSTATE: dict[str, Kind] = {
     "28000": "cannot_open",
 }
 
+_WORDS: tuple[tuple[str, Kind], ...] = (
+    ("database is locked", "busy"),
+    ("database table is locked", "busy"),
+    ("disk is full", "disk_full"),
+    ("readonly database", "read_only"),
+    ("read-only", "read_only"),
+    ("unable to open database", "cannot_open"),
+    ("malformed", "corrupt"),
+    ("not a database", "corrupt"),
+    ("connection refused", "connection"),
+    ("server closed the connection", "connection"),
+    ("terminating connection", "connection"),
+    ("connection is closed", "connection"),
+    ("consuming input failed", "connection"),
+    ("the connection is lost", "connection"),
+    ("could not connect", "connection"),
+    ("connection failed", "connection"),
+)
+"""Words of an error message and the fault they mean, for drivers that give no code."""
+
 _ERRNO: dict[int, Kind] = {
     errno.ENOSPC: "disk_full",
     errno.EDQUOT: "disk_full",
@@ -105,7 +127,7 @@ class StorageFault:
 
     @property
     def transient(self) -> bool:
-        return self.kind in ("busy", "serialization", "connection")
+        return self.kind in TRANSIENTS
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -146,35 +168,18 @@ def classify(exc: BaseException) -> StorageFault | None:
         mod = type(node).__module__.split(".")[0]
         if mod not in ("sqlite3", "psycopg", "sqlalchemy"):
             continue
-        for needle, kind in (
-            ("database is locked", "busy"),
-            ("database table is locked", "busy"),
-            ("disk is full", "disk_full"),
-            ("readonly database", "read_only"),
-            ("read-only", "read_only"),
-            ("unable to open database", "cannot_open"),
-            ("malformed", "corrupt"),
-            ("not a database", "corrupt"),
-            ("connection refused", "connection"),
-            ("server closed the connection", "connection"),
-            ("terminating connection", "connection"),
-            ("connection is closed", "connection"),
-            ("consuming input failed", "connection"),
-            ("the connection is lost", "connection"),
-            ("could not connect", "connection"),
-            ("connection failed", "connection"),
-        ):
+        for needle, kind in _WORDS:
             if needle in text:
-                return StorageFault(kind, _first_line(node))  # type: ignore[arg-type]
+                return StorageFault(kind, _first_line(node))
     return None
 
 
 def transient_kind(exc: BaseException) -> Transient | None:
     """``busy``, ``serialization`` or ``connection`` when running the work again may succeed."""
     fault = classify(exc)
-    if fault is None or not fault.transient:
+    if fault is None:
         return None
-    return fault.kind  # type: ignore[return-value]
+    return next((t for t in TRANSIENTS if t == fault.kind), None)
 
 
 def _first_line(exc: BaseException) -> str:

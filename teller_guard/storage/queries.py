@@ -221,11 +221,11 @@ class MonthRows:
         core, typ, staff, cust, dur, labels = json.loads(payload)
         return cls(
             month,
-            [tuple(r) for r in core],  # type: ignore[misc]
-            [tuple(r) for r in typ],  # type: ignore[misc]
-            [tuple(r) for r in staff],  # type: ignore[misc]
-            [tuple(r) for r in cust],  # type: ignore[misc]
-            [tuple(r) for r in dur],  # type: ignore[misc]
+            [tuple(r) for r in core],
+            [tuple(r) for r in typ],
+            [tuple(r) for r in staff],
+            [tuple(r) for r in cust],
+            [tuple(r) for r in dur],
             dict(labels),
         )
 
@@ -299,29 +299,29 @@ def _read_month(reader: Reader, month: str, gone: list[tuple[Any, ...]]) -> Mont
     p = {"month": month}
     rows = MonthRows(
         month,
-        core=reader.rows(_CORE_SQL, p),  # type: ignore[arg-type]
-        typology=reader.rows(_TYPOLOGY_SQL, p),  # type: ignore[arg-type]
-        staff=reader.rows(_STAFF_SQL, p),  # type: ignore[arg-type]
-        customer=reader.rows(_CUSTOMER_SQL, p),  # type: ignore[arg-type]
-        duration=reader.rows(_DURATION_SQL, p),  # type: ignore[arg-type]
+        core=reader.rows(_CORE_SQL, p),
+        typology=reader.rows(_TYPOLOGY_SQL, p),
+        staff=reader.rows(_STAFF_SQL, p),
+        customer=reader.rows(_CUSTOMER_SQL, p),
+        duration=reader.rows(_DURATION_SQL, p),
     )
     recheck_largest: set[tuple[Any, ...]] = set()
     for r in gone:
         _, _, channel, status, level, group, ack, amount, protected, typ, staff, role, age, sex, seconds = r
         key = (channel, status, level, group, ack)
         largest = next(g[8] for g in rows.core if tuple(g[:5]) == key)
-        _subtract(rows.core, key, (amount, protected))  # type: ignore[arg-type]
+        _subtract(rows.core, key, (amount, protected))
         if protected and protected == largest:
             recheck_largest.add(key)
-        _subtract(rows.typology, (typ, group), (protected,))  # type: ignore[arg-type]
-        _subtract(rows.staff, (staff, role, group), (protected,))  # type: ignore[arg-type]
-        _subtract(rows.customer, (age, sex), ())  # type: ignore[arg-type]
-        _subtract(rows.duration, (channel, seconds), ())  # type: ignore[arg-type]
+        _subtract(rows.typology, (typ, group), (protected,))
+        _subtract(rows.staff, (staff, role, group), (protected,))
+        _subtract(rows.customer, (age, sex), ())
+        _subtract(rows.duration, (channel, seconds), ())
     if recheck_largest:
         ids, params = _in("g", [r[0] for r in gone])
         for k, g in enumerate(rows.core):
-            key = tuple(g[:5])
-            if key not in recheck_largest:
+            group_key = tuple(g[:5])
+            if group_key not in recheck_largest:
                 continue
             largest = reader.scalar(
                 "SELECT coalesce(max(amount_protected_fen), 0) FROM intervention WHERE local_month = :month "
@@ -331,9 +331,9 @@ def _read_month(reader: Reader, month: str, gone: list[tuple[Any, ...]]) -> Mont
                 else "SELECT coalesce(max(amount_protected_fen), 0) FROM intervention WHERE local_month = :month "
                 "AND channel = :c AND status = :s AND level = :l AND decision_group IS NOT DISTINCT FROM :d "
                 f"AND ack_method IS NOT DISTINCT FROM :a AND id NOT IN ({ids})",
-                {"month": month, "c": key[0], "s": key[1], "l": key[2], "d": key[3], "a": key[4], **params},
+                {"month": month, "c": g[0], "s": g[1], "l": g[2], "d": g[3], "a": g[4], **params},
             )
-            rows.core[k] = (*g[:8], int(largest))  # type: ignore[assignment]
+            rows.core[k] = (*g[:8], int(largest))
     for typ, _group, _n, _p in rows.typology:
         if typ is not None and typ not in rows.labels:
             stored = reader.scalar(

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Engine, Table, func, insert, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from teller_guard.core.audit import AuditEvent
 from teller_guard.core.clock import Clock, local_day, system_clock
@@ -33,7 +33,7 @@ from teller_guard.core.records import (
     Staff,
     TypologyRef,
 )
-from teller_guard.storage import serials
+from teller_guard.storage import mapping, serials
 from teller_guard.storage.db import ensure_schema, make_engine
 from teller_guard.storage.retry import run_with_retry
 from teller_guard.storage.staff import StaffStore
@@ -303,10 +303,10 @@ class Repository:
                     for table, values in self._children(rec, next_id).items():
                         kids[table].extend(values)
                     next_id += 1
-                conn.execute(insert(InterventionRow.__table__), rows)  # type: ignore[attr-defined]
+                conn.execute(insert(mapping.table_of(InterventionRow)), rows)
                 for table, values in kids.items():
                     if values:
-                        conn.execute(insert(table.__table__), values)  # type: ignore[attr-defined]
+                        conn.execute(insert(mapping.table_of(table)), values)
                 buf.clear()
 
             for rec in records:
@@ -343,8 +343,8 @@ class Repository:
         Raises:
             ValueError: ids that do not run on from ``first_id``, or a child row of another call.
         """
-        models = (InterventionRow, AnswerRow, FiredSignalRow, DecisionRow, AcknowledgementRow)
-        tables: dict[str, Table] = {m.__tablename__: m.__table__ for m in models}  # type: ignore[attr-defined,union-attr]
+        models: tuple[type[SQLModel], ...] = (InterventionRow, AnswerRow, FiredSignalRow, DecisionRow, AcknowledgementRow)
+        tables: dict[str, Table] = {t.name: t for t in map(mapping.table_of, models)}
         count = 0
         if self.engine.dialect.name != "sqlite":
             with self.engine.begin() as conn:
@@ -452,8 +452,9 @@ class Repository:
                     ).all()
                 }
                 out = [
-                    self._build(r, answers.get(r.id, []), signals.get(r.id, []), decisions.get(r.id), acks.get(r.id))
+                    self._build(r, answers.get(i, []), signals.get(i, []), decisions.get(i), acks.get(i))
                     for r in rows
+                    for i in (mapping.stored_id(r.id),)
                 ]
                 last = rows[-1].id or last
             yield from out
@@ -478,8 +479,8 @@ class Repository:
         labels = row.typology_labels.split(_SEP) if row.typology_labels else []
         return InterventionRecord(
             uid=row.uid,
-            channel=row.channel,  # type: ignore[arg-type]
-            status=row.status,  # type: ignore[arg-type]
+            channel=mapping.channel(row.channel),
+            status=mapping.one_of(row.status, mapping.RECORD_STATUSES, "intervention.status"),
             started_at=row.started_at,
             closed_at=row.closed_at,
             branch_code=row.branch_code,
@@ -509,7 +510,7 @@ class Repository:
                 for x in answers
             ),
             score=row.score,
-            level=row.level,  # type: ignore[arg-type]
+            level=mapping.level(row.level),
             rules_version=row.rules_version,
             signals=tuple(
                 FiredSignal(
@@ -535,15 +536,15 @@ class Repository:
                 supervisor_id=d.supervisor_id,
                 supervisor_reason=d.supervisor_reason,
                 supervisor_at=d.supervisor_at,
-                supervisor_auth=d.supervisor_auth,  # type: ignore[arg-type]
+                supervisor_auth=mapping.maybe_one_of(d.supervisor_auth, mapping.SUPERVISOR_AUTHS, "decision.supervisor_auth"),
                 note=d.note,
             )
             if d
             else None,
             acknowledgement=AcknowledgementRecord(
-                method=a.method,
+                method=mapping.one_of(a.method, mapping.ACK_METHODS, "acknowledgement.method"),
                 notice_serial=a.notice_serial,
-                notice_version=a.notice_version,  # type: ignore[arg-type]
+                notice_version=a.notice_version,
                 notice_text_hash=a.notice_text_hash,
                 signer_masked=a.signer_masked,
                 witness_staff_id=a.witness_staff_id,
@@ -551,7 +552,9 @@ class Repository:
                 supervisor_id=a.supervisor_id,
                 reason=a.reason,
                 supervisor_at=a.supervisor_at,
-                supervisor_auth=a.supervisor_auth,  # type: ignore[arg-type]
+                supervisor_auth=mapping.maybe_one_of(
+                    a.supervisor_auth, mapping.SUPERVISOR_AUTHS, "acknowledgement.supervisor_auth"
+                ),
             )
             if a
             else None,
@@ -601,15 +604,15 @@ class Repository:
             uid=r.uid,
             closed_at=r.closed_at,
             local_day=r.local_day,
-            channel=r.channel,
-            status=r.status,  # type: ignore[arg-type]
+            channel=mapping.channel(r.channel),
+            status=mapping.one_of(r.status, mapping.RECORD_STATUSES, "intervention.status"),
             staff_id=r.staff_id,
             machine_id=r.machine_id,
             customer_name_masked=r.customer_name_masked,
             customer_age=r.customer_age,
             amount_fen=r.amount_fen,
             score=r.score,
-            level=r.level,  # type: ignore[arg-type]
+            level=mapping.level(r.level),
             typology_labels=r.typology_labels,
             decision=d.decision if d else None,
             decision_label=d.label if d else None,
@@ -676,9 +679,9 @@ class Repository:
             return [
                 Draft(
                     draft_id=r.draft_id,
-                    channel=r.channel,
+                    channel=mapping.channel(r.channel),
                     staff_id=r.staff_id,
-                    status=r.status,  # type: ignore[arg-type]
+                    status=mapping.one_of(r.status, mapping.DRAFT_STATUSES, "draft.status"),
                     started_at=r.started_at,
                     updated_at=r.updated_at,
                     state=json.loads(r.state_json),
@@ -736,7 +739,7 @@ class Repository:
                     kind=r.kind,
                     staff_id=r.staff_id,
                     ok=r.ok,
-                    origin=r.origin,  # type: ignore[arg-type]
+                    origin=mapping.one_of(r.origin, mapping.ORIGINS, "audit_event.origin"),
                     client=r.client,
                     subject=r.subject,
                     detail=json.loads(r.detail_json),

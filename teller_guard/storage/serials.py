@@ -22,11 +22,12 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, insert, text, update
 
+from teller_guard.storage.mapping import table_of
 from teller_guard.storage.retry import run_with_retry
 from teller_guard.storage.tables import NoticeSerialRow
 from teller_guard.storage.write_turn import write_turn
 
-_SERIALS = NoticeSerialRow.__table__  # type: ignore[attr-defined]
+_SERIALS = table_of(NoticeSerialRow)
 
 _ALLOCATE = text(
     "INSERT INTO notice_counter (branch_code, local_day, last_seq) VALUES (:b, :d, 1) "

@@ -127,10 +127,12 @@ class OfflineServer(Server):
             status=503, text=BUSY_PAGE.format(limit=self.max_sessions), content_type="text/html", charset="utf-8"
         )
 
-    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:  # type: ignore[override]
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """textual-serve's session handler, counted, and with the browser's address for the app."""
         busy = self._full(request)
         if busy is not None:
+            # aiohttp sends whatever StreamResponse a handler returns; before the upgrade the busy
+            # page is a plain Response, which textual-serve's signature does not allow for.
             return busy  # type: ignore[return-value]
         self.sessions += 1
         websocket = web.WebSocketResponse(heartbeat=15)

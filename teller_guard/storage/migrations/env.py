@@ -1,6 +1,7 @@
 """Alembic environment: runs against the engine teller_guard hands over (no alembic.ini)."""
 
 from alembic import context
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import teller_guard.storage.tables  # noqa: F401  (registers the tables on the metadata)
@@ -10,7 +11,7 @@ engine = context.config.attributes["engine"]
 given = context.config.attributes.get("connection")
 
 
-def run(connection):  # type: ignore[no-untyped-def]
+def run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -290,7 +290,7 @@ class AcknowledgeScreen(AppModal[AcknowledgementRecord | None]):
     def _done(self, method: str, **fields: Any) -> None:
         self.dismiss(
             AcknowledgementRecord(
-                method=method,  # type: ignore[arg-type]
+                method=method,  # type: ignore[arg-type]  # the screen's own buttons; the record validates it again
                 notice_serial=self.serial,
                 notice_version=self.notice_version,
                 notice_text_hash=self.notice_text_hash,

@@ -154,12 +154,12 @@ class DrillScreen(AppScreen[None]):
         if key == self.sort:
             self.descending = not self.descending
         else:
-            self.sort, self.descending = key, key != "staff"  # type: ignore[assignment]
+            self.sort, self.descending = key, key != "staff"  # type: ignore[assignment]  # a column's own sort key
         self._reload()
 
     def action_sort(self) -> None:
         nxt = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.sort, self.descending = nxt, nxt != "staff"  # type: ignore[assignment]
+        self.sort, self.descending = nxt, nxt != "staff"  # type: ignore[assignment]  # SORTS holds DrillSort keys
         self._reload()
 
     @on(DataTable.HeaderSelected, "#drill-table")

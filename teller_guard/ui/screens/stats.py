@@ -344,7 +344,7 @@ class StatsScreen(AppScreen[None]):
             result = export_month(
                 self.ctx.repo.engine,
                 month,
-                fmt,  # type: ignore[arg-type]
+                fmt,  # type: ignore[arg-type]  # one of the screen's own format buttons, each a valid format
                 out,
                 staff=self.ctx.staff,
                 rules=self.ctx.rules,

@@ -35,7 +35,7 @@ class SupervisorApproval(SyncFocus, Vertical):
     """主管工号 + 主管密码 + 理由, checked on the spot (Tab and Enter move the focus before the
     next key is read, so a supervisor's burst never leaves the PIN in the 工号 field)."""
 
-    BINDINGS = SYNC_FOCUS_BINDINGS
+    BINDINGS = [*SYNC_FOCUS_BINDINGS]
     ENTER_MOVES = {"approval-id": "approval-pin"}
 
     @dataclass
