@@ -15,7 +15,7 @@ from _common import SEED, load_note
 
 from teller_guard.core.rules import load_rules, shipped_rules_dir
 from teller_guard.core.scoring import assess
-from teller_guard.storage.demo import SCENARIOS, DemoGenerator
+from teller_guard.demo import SCENARIOS, DemoGenerator
 
 
 def percentile(values: list[float], q: float) -> float:

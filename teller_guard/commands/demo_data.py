@@ -1,6 +1,6 @@
 """``teller-guard demo-data --n N [--seed S] [--months M]``: fill a database with synthetic interventions.
 
-The rows come from :mod:`teller_guard.storage.demo` (genuine engine output, marked as demo
+The rows come from :mod:`teller_guard.demo` (genuine engine output, marked as demo
 data). Because the intervention log is append-only — demo rows could never be deleted again —
 the command writes only to a database that is new or already marked as demo (``db_meta``),
 and marks it. It refuses the embedded branch database and the one ``TELLER_GUARD_DB`` names
@@ -31,16 +31,10 @@ from sqlalchemy.exc import IntegrityError
 
 from teller_guard.commands import Context, Failure
 from teller_guard.core.accounts import DEMO_PIN
+from teller_guard.demo import DEMO_STAFF, DemoSpec, pipelined_chunks
 from teller_guard.identity.pins import Pin, PinHasher
 from teller_guard.storage.db_meta import DEMO, is_new_database, mark_demo, purpose, same_database
-from teller_guard.storage.demo import (
-    COLUMNS,
-    DEMO_STAFF,
-    DemoSpec,
-    RowChunk,
-    pipelined_chunks,
-    real_intervention_count,
-)
+from teller_guard.storage.demo import COLUMNS, RowChunk, real_intervention_count
 from teller_guard.storage.repository import Repository
 
 PIPELINE_FROM = 100_000

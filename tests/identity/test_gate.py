@@ -212,7 +212,7 @@ def test_the_policy_may_let_an_admin_approve(repo: Repository, rules: RuleSet) -
 
 
 def test_demo_accounts_sign_in_only_in_a_demo_database(repo: Repository, rules: RuleSet) -> None:
-    from teller_guard.storage.demo import DEMO_STAFF
+    from teller_guard.demo import DEMO_STAFF
 
     repo.staff.add_demo(DEMO_STAFF, FAST.hash(Pin(DEMO_PIN)), at=FROZEN_NOW)
     gate = Gate(repo, rules.access, FAST)

@@ -25,7 +25,8 @@ from teller_guard.core.models import Assessment
 from teller_guard.core.records import InterventionRecord
 from teller_guard.core.rules import RuleSet
 from teller_guard.core.scoring import assess
-from teller_guard.storage.demo import COLUMNS, DEMO_STAFF, DemoGenerator
+from teller_guard.demo import DEMO_STAFF, DemoGenerator
+from teller_guard.storage.demo import COLUMNS
 from teller_guard.storage.repository import Repository
 from teller_guard.storage.tables import InterventionRow
 from tests.factories import frozen_clock
@@ -309,7 +310,7 @@ def test_step_seconds_are_stored_as_the_repository_stores_them(filled: Repositor
 
 
 def test_the_second_process_yields_the_same_rows(rules: RuleSet) -> None:
-    from teller_guard.storage.demo import DemoSpec, pipelined_chunks
+    from teller_guard.demo import DemoSpec, pipelined_chunks
 
     spec = DemoSpec(str(rules.folder), seed=8, end=END, months=6, tz="Asia/Shanghai", pool_size=400)
     here = list(spec.generator().chunks(1500, 7, chunk=500))
