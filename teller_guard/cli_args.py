@@ -9,11 +9,13 @@ CLI stays fast to start; the same checks serve ``TELLER_GUARD_DB`` (:func:`check
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import re
-from collections.abc import Callable
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing itself costs 2 ms of start-up; the CLI's `--help` has 10 ms in all
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 MAX_PATH_BYTES = 4000
 MAX_NAME_BYTES = 200
@@ -65,6 +67,8 @@ def bounded_int(lo: int, hi: int) -> Callable[[str], int]:
 
 def file_path(value: str, what: str = "", *, must_exist: bool = False) -> Path:
     """A path the file system can hold: valid text, each name ≤ :data:`MAX_NAME_BYTES` bytes."""
+    from pathlib import Path
+
     check_plain_text(value, what)
     if not value.strip():
         raise ArgError(_msg(what, "empty path"))
@@ -114,6 +118,8 @@ def existing_file(value: str, what: str = "") -> Path:
 
 def out_file(value: str, what: str = "") -> Path:
     """An output file: a valid path in an existing, writable folder, not a folder itself."""
+    from pathlib import Path
+
     path = file_path(value, what)
     if path.is_dir():
         raise ArgError(_msg(what, f"{value} is a folder; give a file name"))
@@ -137,6 +143,8 @@ def host_arg(value: str) -> str:
         raise ArgError(f"not an ASCII host name or IP address: {value[:60]!r}")
     check_plain_text(value, "")
     try:
+        import ipaddress  # only for --host (serve): not paid by every command
+
         ipaddress.ip_address(value)
         return value
     except ValueError:
@@ -179,6 +187,8 @@ def check_db_url(value: str, what: str = "--db") -> str:
 
 
 def _check_sqlite_path(rest: str, url: str, what: str) -> None:
+    from pathlib import Path
+
     if not rest.startswith("/") or rest in ("/", "/:memory:"):
         raise ArgError(_msg(what, "give the database file, e.g. sqlite:///branch.db or sqlite:////srv/tg/branch.db"))
     raw = rest[1:].split("?", 1)[0]
