@@ -22,16 +22,11 @@ from sqlmodel import Session, SQLModel, col, select
 
 from teller_guard.core.audit import AuditEvent
 from teller_guard.core.clock import Clock, local_day, system_clock
-from teller_guard.core.models import FiredSignal
 from teller_guard.core.records import (
-    AcknowledgementRecord,
-    AnswerRecord,
-    DecisionRecord,
     Draft,
     InterventionRecord,
     InterventionSummary,
     Staff,
-    TypologyRef,
 )
 from teller_guard.storage import mapping, serials
 from teller_guard.storage.db import ensure_schema, make_engine
@@ -47,8 +42,6 @@ from teller_guard.storage.tables import (
     InterventionRow,
 )
 from teller_guard.storage.write_turn import write_turn
-
-_SEP = "；"
 
 
 def _typed_dicts(table: Table, cols: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
@@ -127,104 +120,6 @@ class Repository:
         return account.staff if account is not None else None
 
     # ------------------------------------------------------------ the log
-    def _row_dict(self, rec: InterventionRecord) -> dict[str, Any]:
-        return {
-            "uid": rec.uid,
-            "channel": rec.channel,
-            "status": rec.status,
-            "started_at": rec.started_at,
-            "closed_at": rec.closed_at,
-            "local_day": self.local_day(rec.closed_at),
-            "local_month": self.local_day(rec.closed_at)[:7],
-            "branch_code": rec.branch_code,
-            "staff_id": rec.staff_id,
-            "staff_role": rec.staff_role,
-            "machine_id": rec.machine_id,
-            "amount_fen": rec.amount_fen,
-            "customer_age": rec.customer_age,
-            "customer_sex": rec.customer_sex,
-            "customer_ref": rec.customer_ref,
-            "customer_name_masked": rec.customer_name_masked,
-            "payee_name_masked": rec.payee_name_masked,
-            "payee_account_masked": rec.payee_account_masked,
-            "payee_ref": rec.payee_ref,
-            "purpose_text": rec.purpose_text,
-            "previous_purposes": json.dumps(list(rec.previous_purposes), ensure_ascii=False),
-            "payee_relation_text": rec.payee_relation_text,
-            "notes_text": rec.notes_text,
-            "observations": ",".join(rec.observations),
-            "score": rec.score,
-            "level": rec.level,
-            "rules_version": rec.rules_version,
-            "signal_ids": ",".join(s.id for s in rec.signals),
-            "typology_ids": ",".join(t.id for t in rec.typologies),
-            "typology_labels": _SEP.join(t.label for t in rec.typologies),
-            "primary_typology": rec.typologies[0].id if rec.typologies else None,
-            "decision_group": rec.decision.group if rec.decision else None,
-            "amount_protected_fen": rec.decision.amount_protected_fen if rec.decision else 0,
-            "ack_method": rec.acknowledgement.method if rec.acknowledgement else None,
-            "handoff_from_uid": rec.handoff_from_uid,
-            "corrects_uid": rec.corrects_uid,
-            "correction_reason": rec.correction_reason,
-            "step_seconds": json.dumps(rec.step_seconds, sort_keys=True),
-            "duration_seconds": rec.duration_seconds,
-            "record_hash": rec.record_hash(),
-            "extra_json": json.dumps(rec.extra, ensure_ascii=False, sort_keys=True),
-        }
-
-    @staticmethod
-    def _children(rec: InterventionRecord, iid: int) -> dict[type, list[dict[str, Any]]]:
-        out: dict[type, list[dict[str, Any]]] = {
-            AnswerRow: [
-                {
-                    "intervention_id": iid,
-                    "item_id": a.item_id,
-                    "value_json": json.dumps(a.value, ensure_ascii=False),
-                    "said": a.said,
-                    "answered_at": a.answered_at,
-                }
-                for a in rec.answers
-            ],
-            FiredSignalRow: [
-                {
-                    "intervention_id": iid,
-                    "signal_id": f.id,
-                    "label": f.label,
-                    "category": f.category,
-                    "points": f.points,
-                    "evidence": f.evidence,
-                    "reason": f.reason,
-                }
-                for f in rec.signals
-            ],
-            DecisionRow: [],
-            AcknowledgementRow: [],
-        }
-        if rec.decision:
-            d = rec.decision
-            out[DecisionRow].append(
-                {
-                    "intervention_id": iid,
-                    "decision": d.decision,
-                    "label": d.label,
-                    "decision_group": d.group,
-                    "decided_by": d.decided_by,
-                    "decided_at": d.decided_at,
-                    "amount_protected_fen": d.amount_protected_fen,
-                    "police_ref": d.police_ref,
-                    "police_called_at": d.police_called_at,
-                    "supervisor_id": d.supervisor_id,
-                    "supervisor_reason": d.supervisor_reason,
-                    "supervisor_at": d.supervisor_at,
-                    "supervisor_auth": d.supervisor_auth,
-                    "note": d.note,
-                }
-            )
-        if rec.acknowledgement:
-            a = rec.acknowledgement
-            out[AcknowledgementRow].append({"intervention_id": iid, **a.model_dump()})
-        return out
-
     def save_intervention(self, rec: InterventionRecord, *, draft_id: str | None = None) -> InterventionRecord:
         """Write a whole intervention in one transaction and close its draft.
 
@@ -252,8 +147,8 @@ class Repository:
     def _save_once(self, rec: InterventionRecord, draft_id: str | None) -> None:
         # SQLAlchemy Core, not the ORM: one INSERT per table and no identity map, unit of work
         # or 40 row objects to build — a fifth of the time (bench/bench_save.py).
-        values = self._row_dict(rec)
-        children = self._children(rec, 0)
+        values = mapping.intervention_values(rec, self.tz)
+        children = mapping.child_values(rec, 0)
         now = self.clock()
         with write_turn(self.engine), self.engine.begin() as conn:
             key = conn.execute(insert(mapping.table_of(InterventionRow)), values).inserted_primary_key
@@ -293,15 +188,15 @@ class Repository:
                 if not buf:
                     return
                 rows: list[dict[str, Any]] = []
-                kids: dict[type, list[dict[str, Any]]] = {
+                kids: dict[type[SQLModel], list[dict[str, Any]]] = {
                     AnswerRow: [],
                     FiredSignalRow: [],
                     DecisionRow: [],
                     AcknowledgementRow: [],
                 }
                 for rec in buf:
-                    rows.append({"id": next_id, **self._row_dict(rec)})
-                    for table, values in self._children(rec, next_id).items():
+                    rows.append({"id": next_id, **mapping.intervention_values(rec, self.tz)})
+                    for table, values in mapping.child_values(rec, next_id).items():
                         kids[table].extend(values)
                     next_id += 1
                 conn.execute(insert(mapping.table_of(InterventionRow)), rows)
@@ -453,7 +348,7 @@ class Repository:
                     ).all()
                 }
                 out = [
-                    self._build(r, answers.get(i, []), signals.get(i, []), decisions.get(i), acks.get(i))
+                    mapping.record_from_rows(r, answers.get(i, []), signals.get(i, []), decisions.get(i), acks.get(i))
                     for r in rows
                     for i in (mapping.stored_id(r.id),)
                 ]
@@ -466,105 +361,7 @@ class Repository:
         signals = s.exec(
             select(FiredSignalRow).where(FiredSignalRow.intervention_id == iid).order_by(col(FiredSignalRow.id))
         ).all()
-        return self._build(row, answers, signals, s.get(DecisionRow, iid), s.get(AcknowledgementRow, iid))
-
-    @staticmethod
-    def _build(
-        row: InterventionRow,
-        answers: Sequence[AnswerRow],
-        signals: Sequence[FiredSignalRow],
-        d: DecisionRow | None,
-        a: AcknowledgementRow | None,
-    ) -> InterventionRecord:
-        ids = [x for x in row.typology_ids.split(",") if x]
-        labels = row.typology_labels.split(_SEP) if row.typology_labels else []
-        return InterventionRecord(
-            uid=row.uid,
-            channel=mapping.channel(row.channel),
-            status=mapping.one_of(row.status, mapping.RECORD_STATUSES, "intervention.status"),
-            started_at=row.started_at,
-            closed_at=row.closed_at,
-            branch_code=row.branch_code,
-            staff_id=row.staff_id,
-            staff_role=row.staff_role,
-            machine_id=row.machine_id,
-            amount_fen=row.amount_fen,
-            customer_age=row.customer_age,
-            customer_sex=row.customer_sex,
-            customer_ref=row.customer_ref,
-            customer_name_masked=row.customer_name_masked,
-            payee_name_masked=row.payee_name_masked,
-            payee_account_masked=row.payee_account_masked,
-            payee_ref=row.payee_ref,
-            purpose_text=row.purpose_text,
-            previous_purposes=tuple(json.loads(row.previous_purposes)),
-            payee_relation_text=row.payee_relation_text,
-            notes_text=row.notes_text,
-            observations=tuple(x for x in row.observations.split(",") if x),
-            answers=tuple(
-                AnswerRecord(
-                    item_id=x.item_id,
-                    value=json.loads(x.value_json),
-                    said=x.said,
-                    answered_at=x.answered_at,
-                )
-                for x in answers
-            ),
-            score=row.score,
-            level=mapping.level(row.level),
-            rules_version=row.rules_version,
-            signals=tuple(
-                FiredSignal(
-                    id=x.signal_id,
-                    label=x.label,
-                    category=x.category,
-                    points=x.points,
-                    evidence=x.evidence,
-                    reason=x.reason,
-                )
-                for x in signals
-            ),
-            typologies=tuple(TypologyRef(id=i, label=lb) for i, lb in zip(ids, labels, strict=False)),
-            decision=DecisionRecord(
-                decision=d.decision,
-                label=d.label,
-                group=d.decision_group,
-                decided_by=d.decided_by,
-                decided_at=d.decided_at,
-                amount_protected_fen=d.amount_protected_fen,
-                police_ref=d.police_ref,
-                police_called_at=d.police_called_at,
-                supervisor_id=d.supervisor_id,
-                supervisor_reason=d.supervisor_reason,
-                supervisor_at=d.supervisor_at,
-                supervisor_auth=mapping.maybe_one_of(d.supervisor_auth, mapping.SUPERVISOR_AUTHS, "decision.supervisor_auth"),
-                note=d.note,
-            )
-            if d
-            else None,
-            acknowledgement=AcknowledgementRecord(
-                method=mapping.one_of(a.method, mapping.ACK_METHODS, "acknowledgement.method"),
-                notice_serial=a.notice_serial,
-                notice_version=a.notice_version,
-                notice_text_hash=a.notice_text_hash,
-                signer_masked=a.signer_masked,
-                witness_staff_id=a.witness_staff_id,
-                at=a.at,
-                supervisor_id=a.supervisor_id,
-                reason=a.reason,
-                supervisor_at=a.supervisor_at,
-                supervisor_auth=mapping.maybe_one_of(
-                    a.supervisor_auth, mapping.SUPERVISOR_AUTHS, "acknowledgement.supervisor_auth"
-                ),
-            )
-            if a
-            else None,
-            handoff_from_uid=row.handoff_from_uid,
-            corrects_uid=row.corrects_uid,
-            correction_reason=row.correction_reason,
-            step_seconds=json.loads(row.step_seconds),
-            extra=json.loads(row.extra_json),
-        )
+        return mapping.record_from_rows(row, answers, signals, s.get(DecisionRow, iid), s.get(AcknowledgementRow, iid))
 
     def stored_hash(self, uid: str) -> str | None:
         """The hash written with the record (to verify a paper notice or an export)."""
@@ -597,30 +394,7 @@ class Repository:
         if limit:
             stmt = stmt.limit(limit)
         with self.session() as s:
-            return [self._summary(r, d) for r, d in s.exec(stmt).all()]
-
-    @staticmethod
-    def _summary(r: InterventionRow, d: DecisionRow | None) -> InterventionSummary:
-        return InterventionSummary(
-            uid=r.uid,
-            closed_at=r.closed_at,
-            local_day=r.local_day,
-            channel=mapping.channel(r.channel),
-            status=mapping.one_of(r.status, mapping.RECORD_STATUSES, "intervention.status"),
-            staff_id=r.staff_id,
-            machine_id=r.machine_id,
-            customer_name_masked=r.customer_name_masked,
-            customer_age=r.customer_age,
-            amount_fen=r.amount_fen,
-            score=r.score,
-            level=mapping.level(r.level),
-            typology_labels=r.typology_labels,
-            decision=d.decision if d else None,
-            decision_label=d.label if d else None,
-            decision_group=d.decision_group if d else None,
-            amount_protected_fen=d.amount_protected_fen if d else 0,
-            handoff_from_uid=r.handoff_from_uid,
-        )
+            return [mapping.summary_from_rows(r, d) for r, d in s.exec(stmt).all()]
 
     def pending_handoffs(self) -> list[InterventionSummary]:
         """Lobby cases brought to the counter that no counter case has continued yet."""
@@ -632,7 +406,7 @@ class Repository:
             .order_by(col(InterventionRow.closed_at))
         )
         with self.session() as s:
-            return [self._summary(r, d) for r, d in s.exec(stmt).all()]
+            return [mapping.summary_from_rows(r, d) for r, d in s.exec(stmt).all()]
 
     def corrections_of(self, uid: str) -> list[InterventionSummary]:
         stmt = (
@@ -641,7 +415,7 @@ class Repository:
             .where(InterventionRow.corrects_uid == uid)
         )
         with self.session() as s:
-            return [self._summary(r, d) for r, d in s.exec(stmt).all()]
+            return [mapping.summary_from_rows(r, d) for r, d in s.exec(stmt).all()]
 
     # ------------------------------------------------------------ drafts
     def save_draft(self, draft: Draft) -> None:

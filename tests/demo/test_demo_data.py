@@ -26,6 +26,7 @@ from teller_guard.core.records import InterventionRecord
 from teller_guard.core.rules import RuleSet
 from teller_guard.core.scoring import assess
 from teller_guard.demo import DEMO_STAFF, DemoGenerator
+from teller_guard.storage import mapping
 from teller_guard.storage.demo import COLUMNS
 from teller_guard.storage.repository import Repository
 from teller_guard.storage.tables import InterventionRow
@@ -124,7 +125,7 @@ def test_stored_hashes_and_derived_columns_match_the_repository(
         for rec in sample:
             assert filled.stored_hash(rec.uid) == rec.record_hash(), rec.uid
             row = s.exec(select(InterventionRow).where(InterventionRow.uid == rec.uid)).one()
-            expected = filled._row_dict(rec)
+            expected = mapping.intervention_values(rec, filled.tz)
             got = {k: getattr(row, k) for k in expected}
             assert got == expected, rec.uid
 
