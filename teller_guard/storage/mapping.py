@@ -37,6 +37,9 @@ from teller_guard.storage.tables import (
     InterventionRow,
 )
 
+RowLike = Any
+"""A Core result row (``sqlalchemy.Row``), read like the table model: by attribute, by column name."""
+
 SEP = "；"
 """Between typology labels in one column (labels may hold commas)."""
 
@@ -198,11 +201,11 @@ def child_values(rec: InterventionRecord, iid: int) -> dict[type[SQLModel], list
 
 
 def record_from_rows(
-    row: InterventionRow,
-    answers: Sequence[AnswerRow],
-    signals: Sequence[FiredSignalRow],
-    d: DecisionRow | None,
-    a: AcknowledgementRow | None,
+    row: InterventionRow | RowLike,
+    answers: Sequence[AnswerRow | RowLike],
+    signals: Sequence[FiredSignalRow | RowLike],
+    d: DecisionRow | RowLike | None,
+    a: AcknowledgementRow | RowLike | None,
 ) -> InterventionRecord:
     """The record stored in these rows (the inverse of :func:`intervention_values` and :func:`child_values`)."""
     ids = [x for x in row.typology_ids.split(",") if x]

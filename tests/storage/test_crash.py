@@ -63,6 +63,7 @@ def ledger_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("crash_ledger")  # one worker builds ledger_db for both formats
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_killed_export_leaves_no_half_file(tmp_path: Path, ledger_db: tuple[Path, str], fmt: str) -> None:
     db, month = ledger_db
