@@ -48,6 +48,7 @@ def test_core_imports_no_ui_and_no_storage(module: str) -> None:
     [
         "teller_guard.storage",
         "teller_guard.reports",
+        "teller_guard.demo",
         "teller_guard.cli",
         "teller_guard.commands",
         "teller_guard.commands.backtest",
