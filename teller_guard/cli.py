@@ -59,6 +59,12 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
         super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
 
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法 · usage: " if prefix is None else prefix)
+
+
+_SECTION_TITLES = {"positional arguments": "参数 · arguments", "options": "选项 · options"}
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but errors are one line on stderr (no usage dump) and exit 2; help keeps the
@@ -71,6 +77,13 @@ class _Parser(argparse.ArgumentParser):
             self.add_argument(
                 "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助 · show this help and exit"
             )
+
+    def add_argument_group(self, *args: Any, **kwargs: Any) -> Any:
+        # argparse names its own two sections in English; every parser (and the parents they
+        # copy options from) gets the same two-language titles, so sections merge as before.
+        if args and args[0] in _SECTION_TITLES:
+            args = (_SECTION_TITLES[args[0]], *args[1:])
+        return super().add_argument_group(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
@@ -184,8 +197,8 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
     pins.add_argument(
         "--pin-stdin",
         action="store_true",
-        help="read PINs from standard input, one per line, in the order asked (the acting staff member's first) "
-        "instead of from the terminal",
+        help="从标准输入读密码 · read PINs from standard input, one per line, in the order asked (the acting "
+        "staff member's first) instead of from the terminal",
     )
 
     parser = _Parser(
@@ -248,7 +261,7 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
 
     if assess := command("assess"):
         assess.add_argument(
-            "file", nargs="?", default="-", type=input_file, metavar="FILE|-", help="JSON input (default: stdin)"
+            "file", nargs="?", default="-", type=input_file, metavar="FILE|-", help="JSON 输入 · JSON input (default: stdin)"
         )
 
     if demo := command(
@@ -258,12 +271,12 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
         "demo-s01 supervisor, demo-sec01 security, demo-a01 admin) sign in with the demo PIN 123456, "
         "which a database holding real staff never accepts.",
     ):
-        demo.add_argument("--n", type=bounded_int(1, 10_000_000), required=True, help="number of interventions")
+        demo.add_argument("--n", type=bounded_int(1, 10_000_000), required=True, help="条数 · number of interventions")
         demo.add_argument(
-            "--seed", type=bounded_int(0, 2**31 - 1), default=1, help="random seed (same seed, same data)"
+            "--seed", type=bounded_int(0, 2**31 - 1), default=1, help="随机种子 · random seed (same seed, same data)"
         )
         demo.add_argument(
-            "--months", type=bounded_int(1, 120), default=12, help="spread over this many months up to now (1–120)"
+            "--months", type=bounded_int(1, 120), default=12, help="月数 · spread over this many months up to now (1–120)"
         )
 
     if notice := command("notice"):
@@ -272,13 +285,13 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
             required=True,
             type=input_file,
             metavar="ASSESSMENT.json",
-            help="an assess input (JSON), or - for stdin",
+            help="评分输入（JSON） · an assess input (JSON), or - for stdin",
         )
         notice.add_argument("--out", required=True, type=out_file, metavar="FILE.pdf")
 
     if serve := command("serve"):
         serve.add_argument(
-            "--host", default="127.0.0.1", type=host_arg, help="address to bind (default: loopback only)"
+            "--host", default="127.0.0.1", type=host_arg, help="监听地址 · address to bind (default: loopback only)"
         )
         serve.add_argument("--port", type=port_arg, default=8000)
         serve.add_argument("--mode", choices=["counter", "lobby", "stats"], default="lobby")
@@ -290,13 +303,13 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
         )
 
     if stats := command("stats", parents=(common, pins)):
-        stats.add_argument("--month", type=month_arg, help="YYYY-MM, local business month (default: last month)")
+        stats.add_argument("--month", type=month_arg, help="月份 · YYYY-MM, local business month (default: last month)")
         stats.add_argument(
-            "--staff", metavar="STAFF_ID", type=staff_id_arg, required=True, help="who is reading (PIN asked)"
+            "--staff", metavar="STAFF_ID", type=staff_id_arg, required=True, help="查看人工号 · who is reading (PIN asked)"
         )
 
     if export := command("export", parents=(common, pins)):
-        export.add_argument("--month", type=month_arg, required=True, help="YYYY-MM, local business month")
+        export.add_argument("--month", type=month_arg, required=True, help="月份 · YYYY-MM, local business month")
         export.add_argument("--format", choices=["csv", "xlsx", "pdf"], required=True)
         export.add_argument("--out", type=out_file, required=True, metavar="PATH")
         export.add_argument(
@@ -304,7 +317,7 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
             metavar="STAFF_ID",
             type=staff_id_arg,
             required=True,
-            help="who is exporting (an export role; PIN asked)",
+            help="导出人工号 · who is exporting (an export role; PIN asked)",
         )
 
     if audit := command("audit", parents=(common, pins)):
@@ -314,9 +327,9 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
             metavar="STAFF_ID",
             type=staff_id_arg,
             required=True,
-            help="who is reading (security or admin; PIN asked)",
+            help="查看人工号 · who is reading (security or admin; PIN asked)",
         )
-        audit.add_argument("--month", type=month_arg, help="YYYY-MM, local month (default: every event)")
+        audit.add_argument("--month", type=month_arg, help="月份 · YYYY-MM, local month (default: every event)")
         audit.add_argument("--staff", metavar="STAFF_ID", type=staff_id_arg, help="only this member of staff's events")
         audit.add_argument("--json", action="store_true", help="one JSON array instead of a table")
 
@@ -331,7 +344,7 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
             )
             if needs_id:
                 action.add_argument(
-                    "--id", metavar="STAFF_ID", type=staff_id_arg, required=True, help="the account (工号)"
+                    "--id", metavar="STAFF_ID", type=staff_id_arg, required=True, help="账户工号 · the account (工号)"
                 )
             if actor:
                 action.add_argument(
@@ -339,7 +352,7 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
                     dest="actor",
                     metavar="ADMIN_ID",
                     type=staff_id_arg,
-                    help="the admin making the change (PIN asked first)",
+                    help="管理员工号 · the admin making the change (PIN asked first)",
                 )
             return action
 
@@ -348,7 +361,7 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
             "add an account; asks the admin's PIN, then the new PIN twice (to be changed at first use). "
             "First run: with no admin yet, --role admin without --as creates the first admin",
         )
-        add.add_argument("--name", required=True, help="full name (姓名)")
+        add.add_argument("--name", required=True, help="姓名 · full name")
         add.add_argument(
             "--role",
             required=True,
