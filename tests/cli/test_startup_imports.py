@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-HEAVY = ("pydantic", "sqlalchemy", "sqlmodel", "alembic", "rich", "textual", "teller_guard.config", "teller_guard.core")
+HEAVY = ("pydantic", "sqlalchemy", "sqlmodel", "alembic", "rich", "textual", "teller_guard.config", "teller_guard.commands")
 
 
 def _run(argv: list[str], stdin: str = "") -> tuple[int, str, str, set[str]]:
