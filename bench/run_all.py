@@ -23,6 +23,8 @@ def main() -> int:
     runs = [
         ["bench_engine.py"],
         ["bench_startup.py"],
+        ["bench_cli.py"],
+        ["bench_save.py"],
         ["bench_pin_timing.py"],
         ["bench_insert.py", "--n", str(args.n)],
         ["bench_stats.py", "--n", str(args.n)],
