@@ -80,6 +80,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "staff": ("staff", "staff accounts: add, list, disable, enable, reset-pin, unlock, change-pin"),
     "audit": ("audit", "the audit trail: sign-ins, approvals, exports, staff changes"),
     "db": ("db", "database maintenance (upgrade the schema)"),
+    "verify": ("verify", "check the evidence chain over the whole log (exit 1 names the first break)"),
 }
 
 ROLE_HELP = "teller 柜员, lobby 大堂经理, guard 保安, supervisor 主管, security 安全保卫, admin 管理员"
@@ -89,6 +90,15 @@ def staff_id_arg(value: str) -> str:
     """A staff id (工号): 1–32 letters, digits, '-' or '_'."""
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", value):
         raise argparse.ArgumentTypeError(f"invalid staff id {value!r} (1-32 letters, digits, '-' or '_')")
+    return value
+
+
+def chain_head_arg(value: str) -> str:
+    """A printed chain head ``SEQ:HEX`` (sequence number, at least 8 hex digits of its MAC)."""
+    if not re.fullmatch(r"[1-9][0-9]{0,17}:[0-9a-fA-F]{8,64}", value):
+        raise argparse.ArgumentTypeError(
+            f"invalid chain head {value[:40]!r} (expected SEQ:MAC as printed on an export, e.g. 1234:3f9a2b1c0d4e5f60)"
+        )
     return value
 
 
@@ -258,6 +268,14 @@ def build_parser() -> argparse.ArgumentParser:
     staff_action("reset-pin", "set a new PIN (asked twice) that its owner must change at first use; ends a lock-out")
     staff_action("unlock", "end a lock-out after too many wrong PINs")
     staff_action("change-pin", "change your own PIN: asks the current PIN, then the new one twice", actor=False)
+
+    verify = sub.add_parser("verify", parents=[common], help=COMMANDS["verify"][1])
+    verify.add_argument(
+        "--against",
+        metavar="HEAD",
+        type=chain_head_arg,
+        help="also check that a chain head printed earlier (SEQ:MAC, from an export) is still on the chain",
+    )
 
     db = sub.add_parser("db", parents=[common], help=COMMANDS["db"][1])
     db_sub = db.add_subparsers(dest="db_command", parser_class=_Parser, metavar="ACTION", required=True)

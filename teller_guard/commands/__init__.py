@@ -80,7 +80,7 @@ class Context:
 
         url = self.db_url()
         try:
-            return Repository.open(url, self.settings.zone, clock=self.clock)
+            return Repository.open(url, self.settings.zone, clock=self.clock, secret=self.settings.secret())
         except Exception as exc:
             fault = classify(exc)
             if fault is None:

@@ -12,7 +12,9 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
 
     engine = make_engine(ctx.db_url())
     migrate(engine)
+    sealed = ctx.repository().seal_upgrade()
     print(
         f"database {engine.url.render_as_string(hide_password=True)} is at schema revision {current_revision(engine)}"
+        + (f"; {sealed:,} records already in the log sealed into the evidence chain" if sealed else "")
     )
     return 0

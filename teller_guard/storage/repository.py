@@ -33,7 +33,7 @@ from teller_guard.core.records import (
     Staff,
     TypologyRef,
 )
-from teller_guard.storage import serials
+from teller_guard.storage import chain, serials
 from teller_guard.storage.db import ensure_schema, make_engine
 from teller_guard.storage.retry import run_with_retry
 from teller_guard.storage.staff import StaffStore
@@ -89,26 +89,80 @@ def _check_ids(
 class Repository:
     """Reads and writes the intervention log for one branch time zone."""
 
-    def __init__(self, engine: Engine, tz: ZoneInfo, *, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, engine: Engine, tz: ZoneInfo, *, clock: Clock = system_clock, secret: bytes | None = None
+    ) -> None:
         self.engine = engine
         """The SQLAlchemy engine (SQLite file or PostgreSQL)."""
         self.tz = tz
         """The branch's time zone: local days and months are computed with it on write."""
         self.clock = clock
         """Where the repository's own timestamps come from (draft updates, serials, staff rows)."""
+        self._secret = secret
+
+    @property
+    def chain_key(self) -> bytes:
+        """The evidence chain's key (:mod:`~teller_guard.storage.chain`), derived from the
+        installation secret given at construction, or else the configured data folder's."""
+        if self._secret is None:
+            from teller_guard.config import Settings
+
+            self._secret = Settings().secret()
+        return chain.chain_key(self._secret)
 
     @classmethod
-    def open(cls, url: str, tz: ZoneInfo, *, clock: Clock = system_clock) -> Repository:
+    def open(
+        cls, url: str, tz: ZoneInfo, *, clock: Clock = system_clock, secret: bytes | None = None
+    ) -> Repository:
         """Build the engine for ``url``, bring the schema to head (only if behind, under a lock),
-        and return a repository."""
+        and return a repository (``secret``: the installation secret that keys the chain)."""
         engine = make_engine(url)
         ensure_schema(engine)
-        return cls(engine, tz, clock=clock)
+        return cls(engine, tz, clock=clock, secret=secret)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    # ------------------------------------------------------------ evidence chain
+    def seal_upgrade(self) -> int:
+        """Chain the rows that were in the log when migration 0007 ran (once; 0 otherwise)."""
+        with self.engine.connect() as conn:
+            if not chain.seal_pending(conn):
+                return 0
+
+        def once() -> int:
+            with write_turn(self.engine), self.engine.connect() as conn:
+                if conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                chain.lock(conn)
+                app = chain.Appender(conn, self.chain_key, self.clock())
+                sealed = chain.seal_existing(app)
+                app.flush()
+                conn.commit()
+                return sealed
+
+        return run_with_retry(once)
+
+    def verify_chain(self) -> chain.Verdict:
+        """Walk the whole evidence chain (:func:`teller_guard.storage.chain.verify`)."""
+        with self.engine.connect() as conn:
+            return chain.verify(conn, [self.chain_key])
+
+    def quick_verify(self, n: int = 50) -> chain.Break | None:
+        """Check the newest ``n`` links (the start-up check); ``None`` when they hold."""
+        with self.engine.connect() as conn:
+            return chain.quick(conn, [self.chain_key], n)
+
+    def chain_head(self) -> chain.Link | None:
+        """The newest link (printed on exports as ``seq:MAC prefix``)."""
+        with self.engine.connect() as conn:
+            return chain.head(conn)
+
+    def head_is_on_chain(self, printed: str) -> bool:
+        with self.engine.connect() as conn:
+            return chain.against(conn, printed)
 
     # ------------------------------------------------------------ time
     def local_day(self, moment: datetime) -> str:
@@ -251,6 +305,7 @@ class Repository:
 
     def _save_once(self, rec: InterventionRecord, draft_id: str | None) -> None:
         with write_turn(self.engine), self.session() as s:
+            chain.lock(s.connection())  # PostgreSQL: ids are then handed out in chain order
             row = InterventionRow(**self._row_dict(rec))
             s.add(row)
             s.flush()
@@ -268,6 +323,7 @@ class Repository:
                     )
                     s.add(draft)
             s.flush()
+            chain.append(s.connection(), self.chain_key, self.clock(), "intervention", [row.id])
             serials.settle_for_case(
                 s.connection(),
                 used_serial=rec.acknowledgement.notice_serial if rec.acknowledgement else None,
@@ -283,7 +339,11 @@ class Repository:
         ORM ``add_all`` costs ~73 µs a row; Core executemany with explicit ids is ~10x faster.
         """
         count = 0
-        with self.engine.begin() as conn:
+        key = self.chain_key
+        with write_turn(self.engine), self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            chain.lock(conn)
             next_id = (conn.execute(select(func.max(InterventionRow.id))).scalar() or 0) + 1
             buf: list[InterventionRecord] = []
 
@@ -307,6 +367,7 @@ class Repository:
                 for table, values in kids.items():
                     if values:
                         conn.execute(insert(table.__table__), values)  # type: ignore[attr-defined]
+                chain.append(conn, key, self.clock(), "intervention", [r["id"] for r in rows])
                 buf.clear()
 
             for rec in records:
@@ -346,8 +407,10 @@ class Repository:
         models = (InterventionRow, AnswerRow, FiredSignalRow, DecisionRow, AcknowledgementRow)
         tables: dict[str, Table] = {m.__tablename__: m.__table__ for m in models}  # type: ignore[attr-defined,union-attr]
         count = 0
+        key = self.chain_key
         if self.engine.dialect.name != "sqlite":
             with self.engine.begin() as conn:
+                chain.lock(conn)  # first, as every writer takes it (no deadlock with a counter's save)
                 conn.execute(text("LOCK TABLE intervention IN EXCLUSIVE MODE"))
                 first = (conn.execute(select(func.max(InterventionRow.id))).scalar() or 0) + 1
                 for chunk in make_chunks(first):
@@ -355,7 +418,10 @@ class Repository:
                     for name, rows in chunk.items():
                         if rows:
                             conn.execute(insert(tables[name]), _typed_dicts(tables[name], columns[name], rows))
-                    count += len(chunk.get("intervention", ()))
+                    n = len(chunk.get("intervention", ()))
+                    if n:
+                        chain.append(conn, key, self.clock(), "intervention", range(first + count, first + count + n))
+                    count += n
             return count
         sql = {
             name: f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
@@ -386,12 +452,27 @@ class Repository:
                     ).fetchall()
                     for name, _ in dropped:
                         db.execute(f'DROP INDEX "{name}"')
+                raw_conn = chain.RawSqlite(db)
                 for chunk in make_chunks(first):
                     _check_ids(columns, chunk, first, first + count)
+                    floors = {
+                        t: db.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0]
+                        for t in ("answer", "fired_signal")
+                    }
                     for name in columns:
                         if chunk.get(name):
                             db.executemany(sql[name], chunk[name])
-                    count += len(chunk.get("intervention", ()))
+                    n = len(chunk.get("intervention", ()))
+                    if n:
+                        chain.append(
+                            raw_conn,  # type: ignore[arg-type]
+                            key,
+                            self.clock(),
+                            "intervention",
+                            range(first + count, first + count + n),
+                            children_after=floors,
+                        )
+                    count += n
                 for _, create in dropped:
                     db.execute(create)
                 db.commit()
@@ -700,22 +781,32 @@ class Repository:
 
     # ------------------------------------------------------------ audit trail
     def record_audit(self, event: AuditEvent) -> AuditEvent:
-        """Append one audit event (never changed afterwards); return it with its id."""
-        row = AuditEventRow(
-            at=event.at,
-            local_month=self.local_day(event.at)[:7],
-            kind=event.kind,
-            staff_id=event.staff_id,
-            ok=event.ok,
-            origin=event.origin,
-            client=event.client,
-            subject=event.subject,
-            detail_json=json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
-        )
-        with self.session() as s:
-            s.add(row)
-            s.commit()
-            return event.model_copy(update={"id": row.id})
+        """Append one audit event (never changed afterwards) and its chain link in one
+        transaction; return it with its id."""
+        values = {
+            "at": event.at,
+            "local_month": self.local_day(event.at)[:7],
+            "kind": event.kind,
+            "staff_id": event.staff_id,
+            "ok": event.ok,
+            "origin": event.origin,
+            "client": event.client,
+            "subject": event.subject,
+            "detail_json": json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
+        }
+
+        def once() -> int:
+            row = AuditEventRow(**values)
+            with write_turn(self.engine), self.session() as s:
+                chain.lock(s.connection())  # PostgreSQL: ids are then handed out in chain order
+                s.add(row)
+                s.flush()
+                assert row.id is not None
+                chain.append(s.connection(), self.chain_key, self.clock(), "audit", [row.id])
+                s.commit()
+                return row.id
+
+        return event.model_copy(update={"id": run_with_retry(once)})
 
     def audit_events(
         self, *, local_month: str | None = None, staff_id: str | None = None, kind: str | None = None

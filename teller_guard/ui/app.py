@@ -219,7 +219,7 @@ def make_app(
     clock: Clock = system_clock,
 ) -> TellerGuardApp:
     """Build the app the way the CLI does (opens and migrates the database unless ``repo`` is given)."""
-    repository = repo or Repository.open(settings.db_url, settings.zone, clock=clock)
+    repository = repo or Repository.open(settings.db_url, settings.zone, clock=clock, secret=settings.secret())
     for folder in ("exports", "notices"):  # what a killed export or notice left behind
         sweep_stale(settings.data_dir / folder)
     return TellerGuardApp(settings=settings, rules=rules, repo=repository, mode=mode, staff=staff, clock=clock)
