@@ -33,6 +33,8 @@ IDLE_CHECK_SECONDS = 15
 """How often the app looks at the time since the last key or tap."""
 ACCOUNT_CHECK_EVERY = 4
 """Every this many idle checks, the signed-in account is read again (disabled → signed out)."""
+QUICK_VERIFY_LINKS = 50
+"""How many of the newest chain links the app checks at start."""
 MODE_NAMES = {"counter": "柜面", "lobby": "大堂", "stats": "统计"}
 
 
@@ -88,6 +90,7 @@ class TellerGuardApp(App[None]):
     # ------------------------------------------------------------ sign-in
     def on_mount(self) -> None:
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
+        self._check_chain()
         if self._given_staff is None:
             self._ask_sign_in()
         else:
@@ -104,6 +107,28 @@ class TellerGuardApp(App[None]):
             return
         self._note_rules(account.staff_id)
         self._start(account.staff)
+
+    @work(thread=True, group="chain", description="证据链")
+    def _check_chain(self) -> None:
+        """Seal a log upgraded to the chain, then check the newest links (the full check is
+        ``teller-guard verify``); a break stays on screen until dismissed."""
+        from teller_guard.core.privacy import safe_line
+
+        repo = self.context.repo
+        try:
+            repo.seal_upgrade()
+            broken = repo.quick_verify(QUICK_VERIFY_LINKS)
+        except Exception as exc:  # noqa: BLE001 - a check that cannot run is itself a warning
+            message = f"证据链无法校验：{type(exc).__name__}。请主管运行 teller-guard verify。"
+        else:
+            if broken is None:
+                return
+            message = safe_line(
+                f"证据链校验失败：第 {broken.seq} 环 {broken.record}（{broken.kind}）。"
+                "记录可能被改动，请立即通知主管并运行 teller-guard verify。",
+                rich=True,
+            )
+        self.call_from_thread(self.notify, message, title="证据链", severity="error", timeout=86_400)
 
     @work(thread=True, group="audit", description="规则版本")
     def _note_rules(self, staff_id: str) -> None:

@@ -356,3 +356,46 @@ def test_a_copy_verifies_only_with_the_key(
     status, line = verify(url, capsys)
     assert status == 1 and "unknown key" in line
     shutil.rmtree(other)
+
+
+def test_the_monthly_export_states_the_chain_head_and_verify_accepts_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import json
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["demo-data", "--db", url, "--n", "200", "--months", "2"], clock=frozen_clock) == 0
+    month = frozen_clock().astimezone(SHANGHAI).strftime("%Y-%m")
+    heads = {}
+    for fmt in ("csv", "xlsx"):
+        monkeypatch.setattr("sys.stdin", io.StringIO("123456\n"))
+        out = tmp_path / f"ledger.{fmt}"
+        argv = [
+            "export",
+            "--db",
+            url,
+            "--month",
+            month,
+            "--format",
+            fmt,
+            "--out",
+            str(out),
+            "--staff",
+            "demo-sec01",
+            "--pin-stdin",
+        ]
+        capsys.readouterr()
+        assert main(argv, clock=frozen_clock) == 0
+        heads[fmt] = capsys.readouterr().out.split("chain head ")[1].strip()
+    manifest = json.loads((tmp_path / "ledger.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["chain_head"] == heads["csv"]
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "ledger.xlsx", read_only=True)
+    cells = [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert any(heads["xlsx"] in c and "证据链链头" in c for c in cells), "the XLSX summary states the head"
+    # the export's own audit event moved the head on; the printed heads are still links of the chain
+    for head in heads.values():
+        status, line = verify(url, capsys, "--against", head)
+        assert status == 0 and f"printed head {head} is on the chain" in line
