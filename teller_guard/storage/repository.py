@@ -9,6 +9,7 @@ call from Textual thread workers.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -16,13 +17,14 @@ from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Engine, Table, func, insert, text
+from sqlalchemy import DateTime, Engine, Table, delete, func, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from teller_guard.core.audit import AuditEvent
 from teller_guard.core.clock import Clock, local_day, system_clock
 from teller_guard.core.models import FiredSignal
+from teller_guard.core.privacy import scrub
 from teller_guard.core.records import (
     AcknowledgementRecord,
     AnswerRecord,
@@ -84,6 +86,28 @@ def _check_ids(
         ids = list(map(itemgetter(list(columns[name]).index("intervention_id")), rows))
         if min(ids) < first or max(ids) > last:
             raise ValueError(f"bulk insert: a {name} row points outside interventions {first}–{last}")
+
+
+_KEPT_AS_IS = re.compile(r"(?:^|_)(?:id|uid|ref|serial|at|masked|amount|seconds|channel|role|status|business)$")
+
+
+def scrub_state(value: Any, key: str = "") -> Any:
+    """A draft's form state with every free-text value scrubbed (:func:`teller_guard.core.privacy.scrub`);
+    identifiers, times, masked values and the amount as typed are kept as they are."""
+    if isinstance(value, dict):
+        return {k: scrub_state(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub_state(v, key) for v in value]
+    if isinstance(value, str) and not _KEPT_AS_IS.search(key):
+        return scrub(value, one_line=False)
+    return value
+
+
+def _scrubbed_record(rec: InterventionRecord) -> InterventionRecord:
+    """The record as validated (free text scrubbed), even if it was built with ``model_copy``,
+    which skips validation."""
+    again = InterventionRecord.model_validate(rec.model_dump())
+    return rec if again == rec else again
 
 
 class Repository:
@@ -288,6 +312,7 @@ class Repository:
         record already written by the attempt before it (the commit arrived, its answer did
         not) counts as saved.
         """
+        rec = _scrubbed_record(rec)
         attempts = 0
 
         def once() -> None:
@@ -314,14 +339,8 @@ class Repository:
                 for values in rows:
                     s.add(table(**values))
             if draft_id:
-                draft = s.get(DraftRow, draft_id)
-                if draft is not None:
-                    draft.status, draft.intervention_uid, draft.updated_at = (
-                        "closed",
-                        rec.uid,
-                        self.clock(),
-                    )
-                    s.add(draft)
+                # The case is logged: its draft (the form as typed) is deleted, not kept closed.
+                s.execute(delete(DraftRow).where(col(DraftRow.draft_id) == draft_id))
             s.flush()
             chain.append(s.connection(), self.chain_key, self.clock(), "intervention", [row.id])
             serials.settle_for_case(
@@ -728,7 +747,7 @@ class Repository:
     def _save_draft_once(self, draft: Draft) -> None:
         with write_turn(self.engine), self.session() as s:
             row = s.get(DraftRow, draft.draft_id)
-            state = json.dumps(draft.state, ensure_ascii=False, default=str)
+            state = json.dumps(scrub_state(draft.state), ensure_ascii=False, default=str)
             if row is None:
                 row = DraftRow(
                     draft_id=draft.draft_id,
@@ -774,7 +793,10 @@ class Repository:
     def _set_draft_status_once(self, draft_id: str, status: str) -> None:
         with write_turn(self.engine), self.session() as s:
             row = s.get(DraftRow, draft_id)
-            if row is not None:
+            if row is not None and status != "open":
+                s.delete(row)  # a closed or abandoned case keeps no draft of what was typed
+                s.commit()
+            elif row is not None:
                 row.status, row.updated_at = status, self.clock()
                 s.add(row)
                 s.commit()
