@@ -65,6 +65,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
             raise Failure(str(exc)) from None
         except OSError as exc:
             refused("write_failed")
+            # a symbolic link, a device or a pipe is refused by the writer (teller_guard.files)
             raise Failure(f"cannot write {args.out}: {exc.strerror or exc}") from None
     gate.record(
         "export",

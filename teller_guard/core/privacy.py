@@ -12,7 +12,7 @@ notices. It replaces
   ``0xx****1234``: area code kept, the last four digits kept;
 - any other run of 8 or more digits, separators allowed (card and account numbers) by
   ``****1234`` (the last four);
-- a name after a cue (我叫, 姓名 …) by its masked form (张*).
+- on export and notices, a name after a cue (我叫, 姓名 …) by its masked form (张*).
 
 Shorter digit runs (amounts, dates written 2026-01-05, ages) are left alone. Scrubbing is
 idempotent: scrubbed text scrubs to itself.
@@ -65,11 +65,13 @@ def _digit_run(m: re.Match[str]) -> str:
     return "****" + compact.rstrip("Xx")[-4:]
 
 
-def scrub(text: str | None, *, one_line: bool = True) -> str:
+def scrub(text: str | None, *, one_line: bool = True, names: bool = True) -> str:
     """Free text without ID, phone, card or account numbers or a cued name (see the module).
 
     ``one_line``: control characters and line breaks become spaces (exports); ``False`` keeps
-    line breaks (text stored as typed) but still drops other control characters.
+    line breaks (text stored as typed) but still drops other control characters. ``names``:
+    also mask a name after a cue (exports and notices; storage keeps the words, whose cues
+    also occur in ordinary sentences such as 亲人本人打电话).
     """
     if not text:
         return ""
@@ -77,7 +79,8 @@ def scrub(text: str | None, *, one_line: bool = True) -> str:
         return text.strip() if one_line else text
     text = CONTROL.sub(" ", text) if one_line else re.sub(r"[\x00-\x09\x0b-\x1f\x7f\u2028\u2029]+", " ", text)
     text = _DIGIT_RUN.sub(_digit_run, text)
-    text = _NAME_CUE.sub(lambda m: m.group(1) + _mask_name(m.group(2)), text)
+    if names:
+        text = _NAME_CUE.sub(lambda m: m.group(1) + _mask_name(m.group(2)), text)
     return text.strip() if one_line else text
 
 

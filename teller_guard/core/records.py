@@ -44,9 +44,9 @@ def _scrubbed(value: Any) -> Any:
     """Free text without ID, phone, card or account numbers (:func:`teller_guard.core.privacy.scrub`),
     line breaks kept; a text answer too (option ids and booleans pass unchanged)."""
     if isinstance(value, str):
-        return scrub(value, one_line=False)
+        return scrub(value, one_line=False, names=False)
     if isinstance(value, tuple | list):
-        return tuple(scrub(v, one_line=False) if isinstance(v, str) else v for v in value)
+        return tuple(scrub(v, one_line=False, names=False) if isinstance(v, str) else v for v in value)
     return value
 
 
@@ -54,7 +54,7 @@ def _scrubbed_signals(signals: tuple[FiredSignal, ...]) -> tuple[FiredSignal, ..
     """Fired signals whose evidence and explanation quote the customer's words, scrubbed."""
     out = []
     for s in signals:
-        evidence, reason = scrub(s.evidence, one_line=False), scrub(s.reason, one_line=False)
+        evidence, reason = scrub(s.evidence, one_line=False, names=False), scrub(s.reason, one_line=False, names=False)
         out.append(s if (evidence, reason) == (s.evidence, s.reason) else s.model_copy(update={"evidence": evidence, "reason": reason}))
     return tuple(out)
 

@@ -252,7 +252,7 @@ def format_rows(
             t.protected_fen += protected_fen
             if protected_fen > t.largest_protected_fen:
                 t.largest_protected_fen = protected_fen
-        yield [
+        yield [neutral(cell) for cell in (
             uid,
             local_time(closed),
             channel_l.get(channel, channel),
@@ -277,7 +277,17 @@ def format_rows(
             notice_serial or "",
             ack_l.get(ack_method) or no_ack,
             f"{lobby_uid} {lobby_staff}" + (f" {lobby_machine}" if lobby_machine else "") if lobby_uid else "",
-        ]
+        )]  # fmt: skip
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is a formula to a spreadsheet (OWASP CSV injection)."""
+
+
+def neutral(cell: str) -> str:
+    """A text cell a spreadsheet will not run: a leading ``'`` before ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return (OWASP's rule), in the CSV and the XLSX alike."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
 def typed(line: list[str]) -> list[Any]:

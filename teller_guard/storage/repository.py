@@ -99,7 +99,7 @@ def scrub_state(value: Any, key: str = "") -> Any:
     if isinstance(value, list | tuple):
         return [scrub_state(v, key) for v in value]
     if isinstance(value, str) and not _KEPT_AS_IS.search(key):
-        return scrub(value, one_line=False)
+        return scrub(value, one_line=False, names=False)
     return value
 
 
