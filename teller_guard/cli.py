@@ -79,7 +79,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export", "export the monthly intervention log (csv, xlsx, pdf)"),
     "staff": ("staff", "staff accounts: add, list, disable, enable, reset-pin, unlock, change-pin"),
     "audit": ("audit", "the audit trail: sign-ins, approvals, exports, staff changes"),
-    "db": ("db", "database maintenance (upgrade the schema)"),
+    "db": ("db", "database maintenance (upgrade the schema, PostgreSQL grants)"),
     "verify": ("verify", "check the evidence chain over the whole log (exit 1 names the first break)"),
 }
 
@@ -280,6 +280,15 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", parents=[common], help=COMMANDS["db"][1])
     db_sub = db.add_subparsers(dest="db_command", parser_class=_Parser, metavar="ACTION", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="bring the schema up to date (safe to repeat)")
+    grants = db_sub.add_parser(
+        "grant-sql",
+        parents=[common],
+        help="print the PostgreSQL roles and GRANTs: an owner that migrates, an app role that may only "
+        "SELECT and INSERT on the log",
+    )
+    grants.add_argument("--database", metavar="NAME", help="the database name (default: from --db, else teller_guard)")
+    grants.add_argument("--owner", metavar="ROLE", default="teller_guard_owner", help="the owner role")
+    grants.add_argument("--app", metavar="ROLE", default="teller_guard_app", help="the app role")
     return parser
 
 

@@ -1,13 +1,17 @@
-"""``teller-guard db upgrade``: bring the schema up to date (also done on every start)."""
+"""``teller-guard db upgrade``: bring the schema up to date (also done on every start), and seal
+a log that was there before the evidence chain; ``teller-guard db grant-sql``: print the
+PostgreSQL roles and GRANTs (:mod:`teller_guard.storage.grants`)."""
 
 from __future__ import annotations
 
 import argparse
 
-from teller_guard.commands import Context
+from teller_guard.commands import Context, Failure
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
+    if args.db_command == "grant-sql":
+        return grant_sql(ctx, args)
     from teller_guard.storage.db import current_revision, make_engine, migrate
 
     engine = make_engine(ctx.db_url())
@@ -17,4 +21,21 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         f"database {engine.url.render_as_string(hide_password=True)} is at schema revision {current_revision(engine)}"
         + (f"; {sealed:,} records already in the log sealed into the evidence chain" if sealed else "")
     )
+    return 0
+
+
+def grant_sql(ctx: Context, args: argparse.Namespace) -> int:
+    """Print the GRANTs of the two PostgreSQL roles (nothing is run, no database is opened)."""
+    from sqlalchemy.engine import make_url
+
+    from teller_guard.storage.grants import grant_sql as sql
+
+    database = args.database
+    if database is None:
+        url = make_url(ctx.settings.db_url)
+        database = url.database if url.get_backend_name() == "postgresql" else "teller_guard"
+    try:
+        print(sql(database or "teller_guard", owner=args.owner, app=args.app), end="")
+    except ValueError as exc:
+        raise Failure(str(exc)) from None
     return 0
