@@ -292,6 +292,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _safe(text: str) -> str:
+    """Error lines as printable text: what the user typed or a record held never drives the
+    terminal (control characters shown as ``\\xNN``); line breaks between problems kept."""
+    from teller_guard.core.privacy import safe_line
+
+    return "\n".join(safe_line(line) for line in text.split("\n"))
+
+
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
     """Entry point of ``teller-guard`` and ``python -m teller_guard``.
 
@@ -312,10 +320,10 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
             refuse_pin_argument(ctx, args)
         return int(module.run(ctx, args) or 0)
     except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(_safe(f"{PROG}: error: {exc}"), file=sys.stderr)
         return 2
     except Failure as exc:
-        print(exc.report(), file=sys.stderr)
+        print(_safe(exc.report()), file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -328,12 +336,12 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
 
         fault = classify(exc)
         if fault is not None:
-            print(f"{PROG}: error: {fault.line}", file=sys.stderr)
+            print(_safe(f"{PROG}: error: {fault.line}"), file=sys.stderr)
             return 2
         if type(exc).__module__.split(".")[0] not in ("sqlalchemy", "psycopg", "sqlite3", "alembic"):
             raise
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        print(f"{PROG}: error: database: {reason}", file=sys.stderr)
+        print(_safe(f"{PROG}: error: database: {reason}"), file=sys.stderr)
         return 2
 
 

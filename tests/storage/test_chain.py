@@ -399,3 +399,19 @@ def test_the_monthly_export_states_the_chain_head_and_verify_accepts_it(
     for head in heads.values():
         status, line = verify(url, capsys, "--against", head)
         assert status == 0 and f"printed head {head} is on the chain" in line
+
+
+def test_terminal_codes_in_a_forged_record_are_shown_not_run(
+    url: str, raw: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, uids = filled(url, 2)
+    cols = [c for c in chain.INTERVENTION_COLUMNS if c != "uid"]
+    raw(  # type: ignore[operator]
+        f"INSERT INTO intervention (id, uid, {', '.join(cols)}) "
+        f"SELECT 100, :forged, {', '.join(cols)} FROM intervention WHERE uid = :u",
+        u=uids[0],
+        forged="\x1b]0;owned\x07\x1b[2J",
+    )
+    status, line = verify(url, capsys)
+    assert status == 1 and "\x1b" not in line and "\x07" not in line
+    assert "not on the chain — intervention \\x1b]0;owned\\x07\\x1b[2J" in line
