@@ -33,6 +33,14 @@ IDLE_CHECK_SECONDS = 15
 """How often the app looks at the time since the last key or tap."""
 ACCOUNT_CHECK_EVERY = 4
 """Every this many idle checks, the signed-in account is read again (disabled → signed out)."""
+BREAK_LABELS = {
+    "changed": " 被改动",
+    "missing": " 缺失",
+    "inserted": " 是插入的伪造环",
+    "reordered": " 顺序被打乱",
+    "not on the chain": " 不在证据链上",
+}
+"""The kinds of chain break (:class:`teller_guard.storage.chain.Break`), said in Chinese."""
 QUICK_VERIFY_LINKS = 50
 """How many of the newest chain links the app checks at start."""
 MODE_NAMES = {"counter": "柜面", "lobby": "大堂", "stats": "统计"}
@@ -123,8 +131,9 @@ class TellerGuardApp(App[None]):
         else:
             if broken is None:
                 return
+            record = broken.record.replace("intervention ", "记录 ").replace("audit event ", "审计事件 ")
             message = safe_line(
-                f"证据链校验失败：第 {broken.seq} 环 {broken.record}（{broken.kind}）。"
+                f"证据链校验失败：第 {broken.seq} 环，{record}{BREAK_LABELS.get(broken.kind, broken.kind)}。"
                 "记录可能被改动，请立即通知主管并运行 teller-guard verify。",
                 rich=True,
             )

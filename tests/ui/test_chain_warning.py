@@ -35,4 +35,4 @@ async def test_a_changed_record_is_warned_at_start(settings: Settings, rules: Ru
     db.commit()
     db.close()
     notes = await _notes(settings, rules, repo)
-    assert any("证据链校验失败" in n and rec.uid in n and "changed" in n for n in notes), notes
+    assert any("证据链校验失败" in n and f"记录 {rec.uid} 被改动" in n for n in notes), notes
