@@ -12,6 +12,7 @@ import importlib
 import re
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from teller_guard import __version__
@@ -91,6 +92,16 @@ def staff_id_arg(value: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", value):
         raise argparse.ArgumentTypeError(f"invalid staff id {value!r} (1-32 letters, digits, '-' or '_')")
     return value
+
+
+def day_arg(value: str) -> date:
+    """A real day ``YYYY-MM-DD``."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid day {value[:20]!r} (expected YYYY-MM-DD, e.g. 2021-12-01)") from None
 
 
 def chain_head_arg(value: str) -> str:
@@ -280,6 +291,13 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", parents=[common], help=COMMANDS["db"][1])
     db_sub = db.add_subparsers(dest="db_command", parser_class=_Parser, metavar="ACTION", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="bring the schema up to date (safe to repeat)")
+    purge = db_sub.add_parser(
+        "purge",
+        parents=[common, pins],
+        help="replace the free text of cases before a date by a tombstone (retention); the chain still verifies",
+    )
+    purge.add_argument("--before", metavar="YYYY-MM-DD", type=day_arg, required=True, help="branch-local day")
+    purge.add_argument("--staff", metavar="ID", type=staff_id_arg, required=True, help="the admin who purges")
     grants = db_sub.add_parser(
         "grant-sql",
         parents=[common],

@@ -431,6 +431,7 @@ def verify(conn: Connection, keys: Sequence[bytes]) -> Verdict:
     n_links = int(total[0] or 0)
     top = int(total[1] or 0)
     streams = {kind: records_after(conn, kind) for kind in READERS}
+    purged = purged_digests(conn)
     records = 0
     expected_prev, expected_seq = ZERO, 1
     last: Link | None = None
@@ -487,7 +488,7 @@ def verify(conn: Connection, keys: Sequence[bytes]) -> Verdict:
                 records += 1
             if rec is None or rec[1] != link.ref:
                 return _misplaced(d, link, rec, brk)
-            if rec[2] != link.digest:
+            if rec[2] != link.digest and purged.get(rec[1]) != rec[2]:
                 return brk(link.seq, "changed", _name(link.kind, link.ref), "the record differs from what was chained")
         expected_prev, expected_seq, last = link.mac, link.seq + 1, link
     for kind, stream in streams.items():
@@ -545,6 +546,7 @@ def quick(conn: Connection, keys: Sequence[bytes], n: int = 50) -> Break | None:
     rows = d.rows(f"SELECT {_cols(LINK_COLUMNS)} FROM chain_link ORDER BY seq DESC LIMIT {int(n)}")
     links = [_link(d, r) for r in reversed(rows)]
     top = links[-1].seq if links else 0
+    purged = purged_digests(conn)
     for i, link in enumerate(links):
         key = known.get(link.key_id)
         if i and (link.seq != links[i - 1].seq + 1 or link.prev_mac != links[i - 1].mac):
@@ -555,7 +557,7 @@ def quick(conn: Connection, keys: Sequence[bytes], n: int = 50) -> Break | None:
             link.mac, link_mac(key, link.seq, link.kind, link.ref, link.at, link.digest, link.prev_mac, link.note)
         ):
             return Break(link.seq, "changed", _name(link.kind, link.ref), "its MAC does not verify", top - link.seq)
-        if link.kind == "intervention":
+        if link.kind in ("intervention", "purge"):
             got = d.rows("SELECT id FROM intervention WHERE uid = ?", (link.ref,))
             digest = next(intervention_digests(d.conn, got[0][0], got[0][0]), None) if got else None
         elif link.kind == "audit":
@@ -564,7 +566,7 @@ def quick(conn: Connection, keys: Sequence[bytes], n: int = 50) -> Break | None:
             continue
         if digest is None:
             return Break(link.seq, "missing", _name(link.kind, link.ref), "the record is gone", top - link.seq)
-        if digest[2] != link.digest:
+        if digest[2] != link.digest and digest[2] != purged.get(digest[1]):
             return Break(link.seq, "changed", _name(link.kind, link.ref), "the record differs", top - link.seq)
     for kind, (_, table) in READERS.items():
         newest = [lk for lk in links if lk.kind == kind]
@@ -577,3 +579,87 @@ def quick(conn: Connection, keys: Sequence[bytes], n: int = 50) -> Break | None:
             if later and later[0][0]:
                 return Break(top + 1, "not on the chain", kind, f"{later[0][0]} {kind} records after the head", 0)
     return None
+
+
+# ---------------------------------------------------------------- retention: purging free text
+TOMBSTONE = "[已按保存期限清除]"
+"""What purged free text reads afterwards."""
+PURGED_TEXT: dict[str, tuple[str, ...]] = {
+    "intervention": ("purpose_text", "payee_relation_text", "notes_text", "correction_reason"),
+    "answer": ("said",),
+    "decision": ("note", "supervisor_reason"),
+    "acknowledgement": ("reason",),
+}
+"""The free text a purge replaces (the customer's words, notes, refusal and correction reasons).
+Fired signals keep the phrases the rules matched; audit events are not purged."""
+
+
+def _append_only_off(conn: Connection, tables: Sequence[str]) -> list[str]:
+    """Lift the append-only triggers of ``tables`` inside this transaction; return what restores them."""
+    d = _Dialect(conn)
+    if not d.pg:
+        marks = ", ".join("?" * len(tables))
+        rows = d.rows(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})", tables)
+        for name, _ in rows:
+            conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+        return [sql for _, sql in rows]
+    for table in tables:
+        conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+    return [f"ALTER TABLE {table} ENABLE TRIGGER USER" for table in tables]
+
+
+def purge(conn: Connection, key: bytes, at: datetime, before_day: str, note: str) -> int:
+    """Replace the free text of interventions closed (local day) before ``before_day`` by
+    :data:`TOMBSTONE` and chain one ``purge`` link per purged case carrying its new digest, in
+    one transaction. :func:`verify` accepts a record whose digest is the one its latest purge
+    link sealed. Returns the number of cases purged.
+
+    Needs the right to change the log's triggers (the owner role on PostgreSQL).
+    """
+    lock(conn)
+    d = _Dialect(conn)
+    p = d.ph
+    text_cols = PURGED_TEXT["intervention"]
+    has_text = " OR ".join(f"coalesce({c}, '') NOT IN ('', '{TOMBSTONE}')" for c in text_cols)
+    child_text = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {t} x WHERE x.intervention_id = i.id AND ("
+        + " OR ".join(f"coalesce(x.{c}, '') NOT IN ('', '{TOMBSTONE}')" for c in cols)
+        + "))"
+        for t, cols in PURGED_TEXT.items()
+        if t != "intervention"
+    )
+    ids = [
+        r[0]
+        for r in d.rows(
+            f"SELECT i.id FROM intervention i WHERE i.local_day < ? AND ({has_text} OR {child_text}) ORDER BY i.id",
+            (before_day,),
+        )
+    ]
+    if not ids:
+        return 0
+    restore = _append_only_off(conn, list(PURGED_TEXT))
+    for lo in range(0, len(ids), 500):
+        part = ids[lo : lo + 500]
+        marks = ", ".join([p] * len(part))
+        for table, cols in PURGED_TEXT.items():
+            key_col = "id" if table == "intervention" else "intervention_id"
+            sets = ", ".join(f"{c} = CASE WHEN coalesce({c}, '') = '' THEN {c} ELSE {p} END" for c in cols)
+            conn.exec_driver_sql(
+                f"UPDATE {table} SET {sets} WHERE {key_col} IN ({marks})", (*[TOMBSTONE] * len(cols), *part)
+            )
+    for sql in restore:
+        conn.exec_driver_sql(sql)
+    app = Appender(conn, key, at)
+    for lo in range(0, len(ids), BATCH):
+        part = set(ids[lo : lo + BATCH])
+        for rid, ref, digest in intervention_digests(conn, min(part), max(part)):
+            if rid in part:
+                app.add("purge", ref, digest, note)
+    app.flush()
+    return len(ids)
+
+
+def purged_digests(conn: Connection) -> dict[str, str]:
+    """The digest each purged record must now have (its latest ``purge`` link's)."""
+    rows = _Dialect(conn).rows("SELECT ref, digest FROM chain_link WHERE kind = 'purge' ORDER BY seq")
+    return {ref: digest for ref, digest in rows}

@@ -169,6 +169,22 @@ class Repository:
 
         return run_with_retry(once)
 
+    def purge_free_text(self, before: date) -> int:
+        """Replace the free text of cases of branch-local days before ``before`` by a tombstone,
+        each with a ``purge`` link, so the chain still verifies (:func:`teller_guard.storage.chain.purge`).
+        Returns the number of cases purged. Needs the owner role on PostgreSQL."""
+
+        def once() -> int:
+            with write_turn(self.engine), self.engine.connect() as conn:
+                if conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                note = f"free text purged: cases before {before.isoformat()} (retention)"
+                n = chain.purge(conn, self.chain_key, self.clock(), before.isoformat(), note)
+                conn.commit()
+                return n
+
+        return run_with_retry(once)
+
     def verify_chain(self) -> chain.Verdict:
         """Walk the whole evidence chain (:func:`teller_guard.storage.chain.verify`)."""
         with self.engine.connect() as conn:

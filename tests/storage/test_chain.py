@@ -415,3 +415,62 @@ def test_terminal_codes_in_a_forged_record_are_shown_not_run(
     status, line = verify(url, capsys)
     assert status == 1 and "\x1b" not in line and "\x07" not in line
     assert "not on the chain — intervention \\x1b]0;owned\\x07\\x1b[2J" in line
+
+
+def test_purge_replaces_old_free_text_and_the_chain_still_verifies(
+    url: str, raw: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date
+
+    repo = Repository.open(url, SHANGHAI, clock=frozen_clock)
+    old = record(T0 - timedelta(days=6 * 365), purpose_text="给儿子还赌债", notes_text="客户很紧张")
+    new = record(T0, purpose_text="交房租")
+    repo.save_intervention(old)
+    repo.save_intervention(new)
+    assert repo.purge_free_text(date(2021, 1, 1)) == 1
+    assert repo.purge_free_text(date(2021, 1, 1)) == 0  # nothing left to purge
+    got, kept = repo.get(old.uid), repo.get(new.uid)
+    assert got is not None and kept is not None
+    assert got.purpose_text == chain.TOMBSTONE and got.notes_text == chain.TOMBSTONE
+    assert all(a.said in ("", chain.TOMBSTONE) for a in got.answers)
+    assert got.amount_fen == old.amount_fen and kept.purpose_text == "交房租"
+    status, line = verify(url, capsys)
+    assert status == 0 and "3 links, 2 records" in line, line
+    assert repo.quick_verify() is None
+    with repo.engine.connect() as conn:
+        kinds = [r[0] for r in conn.execute(text("SELECT kind FROM chain_link ORDER BY seq"))]
+    assert kinds == ["intervention", "intervention", "purge"]
+    # The purged text cannot be edited again, nor a kept case dressed up as purged.
+    raw("UPDATE intervention SET purpose_text = '改过' WHERE uid = :u", u=old.uid)  # type: ignore[operator]
+    status, line = verify(url, capsys)
+    assert status == 1 and f"changed — intervention {old.uid}" in line
+
+
+def test_purge_needs_an_admin_and_is_audited(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["demo-data", "--db", url, "--n", "60", "--months", "12"], clock=frozen_clock) == 0
+    cut = (frozen_clock() - timedelta(days=180)).astimezone(SHANGHAI).date().isoformat()
+    monkeypatch.setattr("sys.stdin", io.StringIO("123456\n"))
+    assert (
+        main(["db", "purge", "--db", url, "--before", cut, "--staff", "demo-t01", "--pin-stdin"], clock=frozen_clock)
+        == 2
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("123456\n"))
+    capsys.readouterr()
+    assert (
+        main(["db", "purge", "--db", url, "--before", cut, "--staff", "demo-a01", "--pin-stdin"], clock=frozen_clock)
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "replaced by a tombstone" in out and not out.startswith("free text of 0 ")
+    repo = Repository.open(url, SHANGHAI, clock=frozen_clock)
+    events = repo.audit_events(kind="purge")  # the admin's authorisation, then what was purged
+    assert all(e.subject == cut and e.staff_id == "demo-a01" for e in events if e.ok)
+    assert int(events[-1].detail["cases"]) > 0
+    status, line = verify(url, capsys)
+    assert status == 0, line
+    assert main(["db", "purge", "--db", url, "--before", "2021-02-30", "--staff", "demo-a01"]) == 2
