@@ -662,4 +662,4 @@ def purge(conn: Connection, key: bytes, at: datetime, before_day: str, note: str
 def purged_digests(conn: Connection) -> dict[str, str]:
     """The digest each purged record must now have (its latest ``purge`` link's)."""
     rows = _Dialect(conn).rows("SELECT ref, digest FROM chain_link WHERE kind = 'purge' ORDER BY seq")
-    return {ref: digest for ref, digest in rows}
+    return dict(rows)
