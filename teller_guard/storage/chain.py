@@ -651,9 +651,9 @@ def purge(conn: Connection, key: bytes, at: datetime, before_day: str, note: str
         conn.exec_driver_sql(sql)
     app = Appender(conn, key, at)
     for lo in range(0, len(ids), BATCH):
-        part = set(ids[lo : lo + BATCH])
-        for rid, ref, digest in intervention_digests(conn, min(part), max(part)):
-            if rid in part:
+        wanted = set(ids[lo : lo + BATCH])
+        for rid, ref, digest in intervention_digests(conn, min(wanted), max(wanted)):
+            if rid in wanted:
                 app.add("purge", ref, digest, note)
     app.flush()
     return len(ids)

@@ -821,7 +821,7 @@ class Repository:
     def record_audit(self, event: AuditEvent) -> AuditEvent:
         """Append one audit event (never changed afterwards) and its chain link in one
         transaction; return it with its id."""
-        values = {
+        values: dict[str, Any] = {
             "at": event.at,
             "local_month": self.local_day(event.at)[:7],
             "kind": event.kind,
