@@ -22,6 +22,12 @@ from teller_guard.core.privacy import safe_line
 def run(ctx: Context, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     repo = ctx.repository()
+    with repo.engine.connect() as conn:
+        from teller_guard.storage.chain import seal_pending
+
+        if seal_pending(conn):
+            print("verify: NOT SEALED — the log predates the evidence chain; run `teller-guard db upgrade` to seal it")
+            return 1
     verdict = repo.verify_chain()
     took = time.perf_counter() - started
     against = getattr(args, "against", None)

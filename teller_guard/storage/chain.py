@@ -130,8 +130,17 @@ class Link:
 def link_mac(
     key: bytes, seq: int, kind: str, ref: str | None, at: str, digest: str, prev: str, note: str | None
 ) -> str:
-    body = _dumps([VERSION, seq, kind, ref, at, digest, prev, note, key_id(key)])
-    return hmac.new(key, body, hashlib.sha256).hexdigest()
+    """The MAC of a link: HMAC-SHA-256 under ``key`` of the link's canonical form."""
+    base = _HMACS.get(key)
+    if base is None:
+        base = _HMACS[key] = (hmac.new(key, digestmod=hashlib.sha256), key_id(key))
+    mac = base[0].copy()
+    mac.update(_dumps([VERSION, seq, kind, ref, at, digest, prev, note, base[1]]))
+    return mac.hexdigest()
+
+
+_HMACS: dict[bytes, tuple[hmac.HMAC, str]] = {}
+"""Keyed HMAC states by key (copying one skips the key set-up at every link)."""
 
 
 # ---------------------------------------------------------------- reading records

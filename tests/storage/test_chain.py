@@ -303,6 +303,8 @@ def test_a_log_from_before_the_chain_is_sealed_on_upgrade(tmp_path: Path, capsys
     db.execute(f"INSERT INTO intervention ({cols}) VALUES ({', '.join('?' * len(values))})", values)
     db.commit()
     db.close()
+    status, line = verify(url, capsys)  # migrated to 0007 by opening, not sealed yet
+    assert status == 1 and "NOT SEALED" in line and "db upgrade" in line
     assert main(["db", "upgrade", "--db", url]) == 0
     assert "1 records already in the log sealed" in capsys.readouterr().out
     status, line = verify(url, capsys)
