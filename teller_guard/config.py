@@ -146,7 +146,10 @@ class Settings:
 
 
 def _create_secret(path: Path) -> bytes:
+    from teller_guard.files import sweep_stale
+
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    sweep_stale(path.parent)  # a temporary key a killed first start left behind
     key = secrets.token_bytes(32)
     tmp = path.with_name(f".secret.key.{os.getpid()}-{secrets.token_hex(4)}.part")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
