@@ -103,11 +103,29 @@ def scrub_state(value: Any, key: str = "") -> Any:
     return value
 
 
+def _free_text(rec: InterventionRecord) -> Iterator[str]:
+    yield from (rec.purpose_text, rec.payee_relation_text, rec.notes_text, rec.correction_reason or "")
+    yield from rec.previous_purposes
+    for a in rec.answers:
+        yield a.said
+        if isinstance(a.value, str):
+            yield a.value
+    for f in rec.signals:
+        yield f.evidence
+        yield f.reason
+    if rec.decision:
+        yield rec.decision.note
+        yield rec.decision.supervisor_reason or ""
+    if rec.acknowledgement:
+        yield rec.acknowledgement.reason or ""
+
+
 def _scrubbed_record(rec: InterventionRecord) -> InterventionRecord:
-    """The record as validated (free text scrubbed), even if it was built with ``model_copy``,
-    which skips validation."""
-    again = InterventionRecord.model_validate(rec.model_dump())
-    return rec if again == rec else again
+    """The record with its free text scrubbed, even if it was built with ``model_copy`` (which
+    skips the validators that scrub): validated again only when some text would change."""
+    if all(scrub(t, one_line=False, names=False) == t for t in _free_text(rec)):
+        return rec
+    return InterventionRecord.model_validate(rec.model_dump())
 
 
 class Repository:

@@ -476,3 +476,11 @@ def test_purge_needs_an_admin_and_is_audited(
     status, line = verify(url, capsys)
     assert status == 0, line
     assert main(["db", "purge", "--db", url, "--before", "2021-02-30", "--staff", "demo-a01"]) == 2
+
+
+def test_a_record_copied_past_its_validators_is_still_scrubbed_on_save(repo: Repository) -> None:
+    rec = record().model_copy(update={"notes_text": "客户卡号 6222 0202 0011 2233 445"})  # model_copy skips validation
+    assert "6222" in rec.notes_text
+    repo.save_intervention(rec)
+    got = repo.get(rec.uid)
+    assert got is not None and got.notes_text == "客户卡号 ****3445"
