@@ -15,6 +15,7 @@ from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.decision import DecisionModal
 from tests.factories import FROZEN_NOW, TELLER, YOUNG_ID
+from tests.factories.accounts import add_all
 from tests.factories.records import SHANGHAI
 from tests.ui.helpers import LOW_RISK_ANSWERS, answer_all_by_keys, make_counter_app, settle
 
@@ -33,6 +34,7 @@ def _files(folder: Path) -> bytes:
 async def test_numbers_typed_into_free_text_are_in_no_file(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:
+    add_all(repo, TELLER)  # a real account: the app's periodic account check keeps it signed in
     app = make_counter_app(settings, rules, repo)
     form = [
         ("#amount", "3000"),
