@@ -231,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     started = sum(1 for r in results if "startup_s" in r)
     retried = sum(int(r.get("retries", 0)) for r in results)  # type: ignore[call-overload]
     facts = check(url, branch, saved)
+    from teller_guard.storage.repository import Repository
+
+    verdict = Repository.open(url, TZ).verify_chain()  # every case and audit event on one unbroken chain
     base = baseline(url)
 
     total = args.processes * args.cases
@@ -245,6 +248,12 @@ def main(argv: list[str] | None = None) -> int:
         f"serials still open: {facts['open_serials']}; retries (busy/serialisation): {retried}; "
         f"integrity_check: {facts['integrity']}"
     )
+    chain_line = (
+        f"intact, {verdict.links} links, {verdict.records} records"
+        if verdict.ok
+        else f"BROKEN at link {verdict.broken.seq}: {verdict.broken.kind} {verdict.broken.record}"  # type: ignore[union-attr]
+    )
+    print(f"chain: {chain_line}")
     ms = 1e3
     print(f"serial latency: p50 {pct(serial_s, 0.5) * ms:.1f} ms  p99 {pct(serial_s, 0.99) * ms:.1f} ms")
     print(
@@ -255,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     for e in sorted(set(errors))[:10]:
         print(f"  error: {e}  (×{errors.count(e)})")
     bad = len(errors) + int(facts["lost"]) + int(facts["duplicates"]) + int(facts["missing"])  # type: ignore[call-overload]
-    return 1 if bad or started != args.processes else 0
+    return 1 if bad or started != args.processes or not verdict.ok else 0
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from teller_guard.cli_args import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
+    from datetime import date
     from typing import Any, NoReturn
 
     from teller_guard.core.clock import Clock
@@ -126,7 +127,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export", "导出月度干预记录 · export the monthly intervention log (csv, xlsx, pdf)"),
     "staff": ("staff", "员工账户管理 · staff accounts: add, list, disable, enable, reset-pin, unlock, change-pin"),
     "audit": ("audit", "审计记录 · the audit trail: sign-ins, approvals, exports, staff changes"),
-    "db": ("db", "数据库维护 · database maintenance (upgrade the schema)"),
+    "db": ("db", "数据库维护 · database maintenance (upgrade the schema, purge old free text, PostgreSQL grants)"),
+    "verify": ("verify", "核验证据链 · check the evidence chain over the whole log (exit 1 names the first break)"),
 }
 
 EXAMPLES: dict[str, str] = {
@@ -143,6 +145,7 @@ EXAMPLES: dict[str, str] = {
     "staff": "teller-guard staff add --id T01 --name 王丽 --role teller --as A01",
     "audit": "teller-guard audit --as SEC01 --month 2026-10",
     "db": "teller-guard db upgrade --db postgresql+psycopg://tg@db/branch",
+    "verify": "teller-guard verify --against 1234:3f9a2b1c0d4e5f60",
 }
 """One example per command, shown at the end of its ``--help`` (示例 / example)."""
 
@@ -164,6 +167,27 @@ def staff_id_arg(value: str) -> str:
     """A staff id (工号): 1–32 letters, digits, '-' or '_'."""
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", value):
         raise argparse.ArgumentTypeError(f"invalid staff id {value!r} (1-32 letters, digits, '-' or '_')")
+    return value
+
+
+def day_arg(value: str) -> date:
+    """A real day ``YYYY-MM-DD``."""
+    from datetime import date
+
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid day {value[:20]!r} (expected YYYY-MM-DD, e.g. 2021-12-01)") from None
+
+
+def chain_head_arg(value: str) -> str:
+    """A printed chain head ``SEQ:HEX`` (sequence number, at least 8 hex digits of its MAC)."""
+    if not re.fullmatch(r"[1-9][0-9]{0,17}:[0-9a-fA-F]{8,64}", value):
+        raise argparse.ArgumentTypeError(
+            f"invalid chain head {value[:40]!r} (expected SEQ:MAC as printed on an export, e.g. 1234:3f9a2b1c0d4e5f60)"
+        )
     return value
 
 
@@ -377,6 +401,15 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
         staff_action("unlock", "end a lock-out after too many wrong PINs")
         staff_action("change-pin", "change your own PIN: asks the current PIN, then the new one twice", actor=False)
 
+    if verify := command("verify"):
+        verify.add_argument(
+            "--against",
+            metavar="HEAD",
+            type=chain_head_arg,
+            help="核对导出上打印的链头 · also check that a chain head printed earlier (SEQ:MAC, from an export) "
+            "is still on the chain",
+        )
+
     if db := command("db"):
         db_sub = db.add_subparsers(dest="db_command", parser_class=_Parser, metavar="ACTION", required=True)
         db_sub.add_parser(
@@ -385,7 +418,36 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
             help="把数据库结构升级到最新（可重复执行） · bring the schema up to date (safe to repeat)",
             epilog=_example("db"),
         )
+        purge = db_sub.add_parser(
+            "purge",
+            parents=[common, pins],
+            help="清除旧案件的自由文本 · replace the free text of cases before a date by a tombstone (retention); "
+            "the chain still verifies",
+            epilog="示例 / example:\n  teller-guard db purge --before 2021-12-01 --staff A01",
+        )
+        purge.add_argument("--before", metavar="YYYY-MM-DD", type=day_arg, required=True, help="branch-local day")
+        purge.add_argument("--staff", metavar="ID", type=staff_id_arg, required=True, help="the admin who purges")
+        grants = db_sub.add_parser(
+            "grant-sql",
+            parents=[common],
+            help="打印 PostgreSQL 角色与授权 · print the PostgreSQL roles and GRANTs: an owner that migrates, "
+            "an app role that may only SELECT and INSERT on the log",
+            epilog="示例 / example:\n  teller-guard db grant-sql --db postgresql://tg@db/branch",
+        )
+        grants.add_argument(
+            "--database", metavar="NAME", help="the database name (default: from --db, else teller_guard)"
+        )
+        grants.add_argument("--owner", metavar="ROLE", default="teller_guard_owner", help="the owner role")
+        grants.add_argument("--app", metavar="ROLE", default="teller_guard_app", help="the app role")
     return parser
+
+
+def _safe(text: str) -> str:
+    """Error lines as printable text: what the user typed or a record held never drives the
+    terminal (control characters shown as ``\\xNN``); line breaks between problems kept."""
+    from teller_guard.core.privacy import safe_line
+
+    return "\n".join(safe_line(line) for line in text.split("\n"))
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
@@ -399,7 +461,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         given = sys.argv[1:] if argv is None else list(argv)
         args = build_parser(full=COMMANDS.keys() & set(given)).parse_args(given)
     except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(_safe(f"{PROG}: error: {exc}"), file=sys.stderr)
         return 2
 
     from teller_guard.commands import Context, Failure
@@ -416,10 +478,10 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
             refuse_pin_argument(ctx, args)
         return int(module.run(ctx, args) or 0)
     except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(_safe(f"{PROG}: error: {exc}"), file=sys.stderr)
         return 2
     except Failure as exc:
-        print(exc.report(), file=sys.stderr)
+        print(_safe(exc.report()), file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -432,12 +494,12 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
 
         fault = classify(exc)
         if fault is not None:
-            print(f"{PROG}: error: {fault.line}", file=sys.stderr)
+            print(_safe(f"{PROG}: error: {fault.line}"), file=sys.stderr)
             return 2
         if type(exc).__module__.split(".")[0] not in ("sqlalchemy", "psycopg", "sqlite3", "alembic"):
             raise
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        print(f"{PROG}: error: database: {reason}", file=sys.stderr)
+        print(_safe(f"{PROG}: error: database: {reason}"), file=sys.stderr)
         return 2
 
 

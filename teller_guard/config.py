@@ -126,18 +126,42 @@ class Settings:
         return ZoneInfo(self.tz)
 
     def secret(self) -> bytes:
-        """The installation secret that keys customer and account hashes.
+        """The installation secret that keys customer and account hashes and the evidence chain.
 
-        Created on first use (mode 0600) in the data dir, never stored in the database, so a
-        copy of the database or an export cannot be matched back to ID or account numbers.
+        Created on first use in the data dir (folder 0700, file 0600), never stored in the
+        database, so a copy of the database or an export cannot be matched back to ID or account
+        numbers, nor its chain rebuilt. Created atomically: the 32 random bytes are written and
+        synced to a private temporary file, which is then hard-linked to ``secret.key`` (a link
+        fails if the name exists), so counters starting at once all read the one key, never an
+        empty or half-written file.
         """
         path = self.data_dir / "secret.key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:  # another counter created it a moment ago
-                return path.read_bytes()
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(secrets.token_bytes(32))
-        return path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = _create_secret(path)
+        if len(data) != 32:
+            raise SettingsError("data_dir", f"{path} is not a 32-byte key ({len(data)} bytes); restore it from its backup")
+        return data
+
+
+def _create_secret(path: Path) -> bytes:
+    from teller_guard.files import sweep_stale
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    sweep_stale(path.parent)  # a temporary key a killed first start left behind
+    key = secrets.token_bytes(32)
+    tmp = path.with_name(f".secret.key.{os.getpid()}-{secrets.token_hex(4)}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:  # another process made it first: theirs is the key
+            return path.read_bytes()
+        return key
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -84,26 +85,55 @@ def sweep_stale(folder: Path) -> list[Path]:
     return removed
 
 
+class NotARegularFile(OSError):
+    """An output path that names something other than a regular file (a device, a pipe, a
+    folder) or a symbolic link: refused, never written through."""
+
+
+def check_target(target: Path) -> None:
+    """Refuse an output path that exists and is not a regular file, or is a symbolic link.
+
+    Raises:
+        IsADirectoryError: ``target`` is a folder.
+        NotARegularFile: a symbolic link, a device, a pipe or a socket.
+    """
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(f"{target} is a folder; give a file name")
+    if stat.S_ISLNK(st.st_mode):
+        raise NotARegularFile(f"{target} is a symbolic link; exports are written only to a regular file or a new path")
+    if not stat.S_ISREG(st.st_mode):
+        raise NotARegularFile(f"{target} is not a regular file (a device, pipe or socket); give a file name")
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it into place only if the block succeeds.
 
     The temporary file is flushed to disk before the rename, and removed if the block fails.
 
+    The file is owner-only (0600), a folder created for it 0700.
+
     Raises:
         IsADirectoryError: ``target`` is a folder.
+        NotARegularFile: ``target`` is a symbolic link, a device, a pipe or a socket.
     """
     target = Path(target)
-    if target.is_dir():
-        raise IsADirectoryError(f"{target} is a folder; give a file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    check_target(target)
+    if not target.parent.exists():
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     sweep_stale(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=PART_SUFFIX, dir=target.parent)
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o600)  # a writer that replaced the file made it with the umask's mode
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        check_target(target)  # nothing swapped in under the name meanwhile
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -80,7 +80,13 @@ class Context:
 
         url = self.db_url()
         try:
-            return Repository.open(url, self.settings.zone, clock=self.clock)
+            secret = self.settings.secret()
+        except SettingsError as exc:
+            raise Failure(f"{exc.variable}: {exc.message}") from None
+        except OSError as exc:
+            raise Failure(f"TELLER_GUARD_DATA_DIR: cannot read or create the installation key: {exc}") from None
+        try:
+            return Repository.open(url, self.settings.zone, clock=self.clock, secret=secret)
         except Exception as exc:
             fault = classify(exc)
             if fault is None:

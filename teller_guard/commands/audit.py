@@ -62,6 +62,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from teller_guard.core.audit import AUDIT_COLUMNS, audit_cells
+    from teller_guard.core.privacy import safe_line
 
     title = (
         f"审计日志 audit trail {args.month or '全部'}{f' · {args.staff}' if args.staff else ''}（{ctx.settings.tz}）"
@@ -70,7 +71,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     for name in AUDIT_COLUMNS:
         table.add_column(name)
     for e in events:
-        cells = [Text(c) for c in audit_cells(e, zone)]
+        cells = [Text(safe_line(c)) for c in audit_cells(e, zone)]  # no escape sequence reaches the terminal
         cells[1].append(f" {e.kind}", style="dim")
         if not e.ok:
             cells[3].stylize("bold red")

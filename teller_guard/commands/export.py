@@ -32,6 +32,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     def refused(why: str) -> None:
         gate.record("export", staff.staff_id, ok=False, subject=args.month, format=args.format, reason=why)
 
+    head = repo.chain_head()  # printed on the export, so paper signed by the officer anchors the chain
     console = Console(stderr=True)
     with Progress(
         TextColumn(f"导出 {args.month} {args.format.upper()}"),
@@ -57,12 +58,14 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
                 zone=ctx.settings.zone,
                 now=ctx.clock(),
                 progress=progress,
+                chain_head=head.head if head else None,
             )
         except ExportError as exc:
             refused("export_error")
             raise Failure(str(exc)) from None
         except OSError as exc:
             refused("write_failed")
+            # a symbolic link, a device or a pipe is refused by the writer (teller_guard.files)
             raise Failure(f"cannot write {args.out}: {exc.strerror or exc}") from None
     gate.record(
         "export",
@@ -73,5 +76,8 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         sha256=result.sha256,
         file=str(result.path),
     )
-    print(f"{result.path}\t{result.rows} rows\tsha256 {result.sha256}")
+    print(
+        f"{result.path}\t{result.rows} rows\tsha256 {result.sha256}"
+        + (f"\tchain head {head.head}" if head else "")
+    )
     return 0

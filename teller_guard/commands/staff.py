@@ -114,7 +114,9 @@ def _valid(call: Callable[[], T]) -> T:
 def _print_list(ctx: Context, accounts: Sequence[StaffAccount], now: datetime) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
+    from teller_guard.core.privacy import safe_line
     from teller_guard.core.vocabulary import ROLE_LABELS
 
     zone = ctx.settings.zone
@@ -136,6 +138,7 @@ def _print_list(ctx: Context, accounts: Sequence[StaffAccount], now: datetime) -
         if a.active and a.failed_attempts and not a.locked_at(now):
             status += f"（连续输错 {a.failed_attempts} 次）"
         set_at = f"{a.pin_set_at.astimezone(zone):%Y-%m-%d %H:%M}" if a.pin_set_at else "—"
-        table.add_row(a.staff_id, a.name, f"{ROLE_LABELS.get(a.role, a.role)} {a.role}", status, set_at)
+        shown = Text(safe_line(a.name))  # a name is data: neither markup nor terminal codes
+        table.add_row(a.staff_id, shown, f"{ROLE_LABELS.get(a.role, a.role)} {a.role}", status, set_at)
     console = Console() if Console().is_terminal else Console(width=140)
     console.print(table)

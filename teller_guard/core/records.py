@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from teller_guard.core.models import FiredSignal, Frozen
+from teller_guard.core.privacy import scrub
 from teller_guard.core.schema import Channel, Level
 
 Role = Literal["teller", "lobby", "guard", "supervisor", "security", "admin"]
@@ -37,6 +38,25 @@ def _drop_absent_approval(self: BaseModel, handler: SerializerFunctionWrapHandle
 
 def new_uid() -> str:
     return uuid.uuid4().hex
+
+
+def _scrubbed(value: Any) -> Any:
+    """Free text without ID, phone, card or account numbers (:func:`teller_guard.core.privacy.scrub`),
+    line breaks kept; a text answer too (option ids and booleans pass unchanged)."""
+    if isinstance(value, str):
+        return scrub(value, one_line=False, names=False)
+    if isinstance(value, tuple | list):
+        return tuple(scrub(v, one_line=False, names=False) if isinstance(v, str) else v for v in value)
+    return value
+
+
+def _scrubbed_signals(signals: tuple[FiredSignal, ...]) -> tuple[FiredSignal, ...]:
+    """Fired signals whose evidence and explanation quote the customer's words, scrubbed."""
+    out = []
+    for s in signals:
+        evidence, reason = scrub(s.evidence, one_line=False, names=False), scrub(s.reason, one_line=False, names=False)
+        out.append(s if (evidence, reason) == (s.evidence, s.reason) else s.model_copy(update={"evidence": evidence, "reason": reason}))
+    return tuple(out)
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -63,6 +83,7 @@ class AnswerRecord(Frozen):
     answered_at: datetime
 
     _aware = field_validator("answered_at")(_aware)
+    _private = field_validator("value", "said")(_scrubbed)
 
 
 class TypologyRef(Frozen):
@@ -93,6 +114,7 @@ class DecisionRecord(Frozen):
     note: str = ""
 
     _aware = field_validator("decided_at", "police_called_at", "supervisor_at")(_aware)
+    _private = field_validator("note", "supervisor_reason")(_scrubbed)
     _approval_keys = model_serializer(mode="wrap")(_drop_absent_approval)
 
 
@@ -115,6 +137,7 @@ class AcknowledgementRecord(Frozen):
     """For ``override``: how the supervisor proved who they are (``pin``)."""
 
     _aware = field_validator("at", "supervisor_at")(_aware)
+    _private = field_validator("reason")(_scrubbed)
     _approval_keys = model_serializer(mode="wrap")(_drop_absent_approval)
 
 
@@ -166,6 +189,10 @@ class InterventionRecord(Frozen):
     extra: dict[str, str] = {}
 
     _aware = field_validator("started_at", "closed_at")(_aware)
+    _private = field_validator(
+        "purpose_text", "previous_purposes", "payee_relation_text", "notes_text", "correction_reason"
+    )(_scrubbed)
+    _private_signals = field_validator("signals")(_scrubbed_signals)
 
     @property
     def duration_seconds(self) -> int:

@@ -108,6 +108,7 @@ ACTION_WORDS: dict[str, tuple[str, str]] = {
     "staff_list": ("list staff accounts", "查看员工名单"),
     "approval": ("give a supervisor's approval", "主管授权"),
     "open_mode": ("open this part of the app", "使用这一功能"),
+    "purge": ("purge free text past its retention", "按保存期限清除自由文本"),
 }
 """What an action is called in each language, for :func:`not_allowed`."""
 

@@ -10,11 +10,10 @@ the same value.
 **Masking.** Nothing leaves the branch that lets a reader rebuild an identity: names are
 shown as stored (surname + ``*``, re-masked here in case), ID numbers never (age band only),
 accounts as ``****1234``. Free text (the purpose and payee relation in the customer's
-words) is scrubbed by :func:`scrub`: every run of 8 or more digits (spaces and dashes inside
-allowed) is replaced — by ``[证件号已隐去]`` when it has the shape of an ID number (15 or 18
-characters, last one possibly ``X``), else by ``****`` + its last four digits — and a name
-after a cue (``我叫``, ``他叫``, ``收款人叫``, ``名叫``, ``姓名``, ``名字是``, ``本人``) keeps
-only its surname. Names said without a cue cannot be recognised reliably; the counter form
+words) is scrubbed again by :func:`teller_guard.core.privacy.scrub` (the one scrubber, which
+storage applies before anything is written): ID numbers become ``[证件号]``, phone numbers
+``138****5678``, other runs of 8 or more digits ``****`` + the last four, and a name after a
+cue (``我叫``, ``名叫``, ``姓名``, ``名字是``, ``本人`` …) keeps only its surname. Names said without a cue cannot be recognised reliably; the counter form
 asks for no names in free text.
 """
 
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from teller_guard.core.privacy import scrub as scrub  # re-exported for exports and the monthly PDF
 from teller_guard.core.records import Staff, age_band, mask_account, mask_name
 from teller_guard.reports.stats import (
     ACK_LABELS,
@@ -80,34 +80,11 @@ CHECKSUM_RULE = "SHA-256：CSV 明细（表头+每行一笔，UTF-8 无 BOM，CR
 
 
 # ---------------------------------------------------------------- masking
+# Free text is scrubbed by the one scrubber (teller_guard.core.privacy.scrub), re-exported here.
 
 
-_DIGIT_RUN = re.compile(r"(?<![0-9])\d(?:[\s\-]?\d){7,}(?:[\s\-]?[Xx])?(?![0-9])")
-_NAME_CUE = re.compile(r"([我他她人]叫|名叫|叫做|姓名[是为:：]?|名字[是叫][:：]?|本人)\s*([\u4e00-\u9fff·]{2,4})")
-_SCRUB_TRIGGER = re.compile(r"\d|叫|姓名|名字|本人|[\x00-\x1f\x7f\u2028\u2029]")
-_SEPARATORS = re.compile(r"[\s\-]")
-CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 _MASKED_ACCOUNT = re.compile(r"\*+[0-9A-Za-z]{0,4}")
-
-
-def _digit_run(m: re.Match[str]) -> str:
-    compact = _SEPARATORS.sub("", m.group(0))
-    if len(compact) in (15, 18) and compact[:-1].isdigit():
-        return "[证件号已隐去]"
-    return "****" + compact.rstrip("Xx")[-4:]
-
-
-def scrub(text: str | None) -> str:
-    """Free text made safe to export: no digit run of 8+, no ID number, no name after a cue,
-    on one line."""
-    if not text:
-        return ""
-    if _SCRUB_TRIGGER.search(text) is None:  # the common case: nothing to mask
-        return text.strip()
-    text = CONTROL.sub(" ", text)
-    text = _DIGIT_RUN.sub(_digit_run, text)
-    text = _NAME_CUE.sub(lambda m: m.group(1) + (mask_name(m.group(2)) or ""), text)
-    return text.strip()
+CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
 def masked_name(value: str | None) -> str:
@@ -275,7 +252,7 @@ def format_rows(
             t.protected_fen += protected_fen
             if protected_fen > t.largest_protected_fen:
                 t.largest_protected_fen = protected_fen
-        yield [
+        yield [neutral(cell) for cell in (
             uid,
             local_time(closed),
             channel_l.get(channel, channel),
@@ -300,7 +277,17 @@ def format_rows(
             notice_serial or "",
             ack_l.get(ack_method) or no_ack,
             f"{lobby_uid} {lobby_staff}" + (f" {lobby_machine}" if lobby_machine else "") if lobby_uid else "",
-        ]
+        )]  # fmt: skip
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is a formula to a spreadsheet (OWASP CSV injection)."""
+
+
+def neutral(cell: str) -> str:
+    """A text cell a spreadsheet will not run: a leading ``'`` before ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return (OWASP's rule), in the CSV and the XLSX alike."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
 def typed(line: list[str]) -> list[Any]:

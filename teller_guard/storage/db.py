@@ -13,6 +13,7 @@ so a kill mid-migration leaves the schema as it was.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine for ``url`` (never at import time; tests build their own)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            private_file(Path(parsed.database).expanduser())
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -53,6 +54,19 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     # pre-ping: a server restarted under a running app costs the next save one reconnect, not
     # an error; connect_timeout: a server that is down fails the save in seconds, not minutes.
     return create_engine(url, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` (and its folder) owner-only before SQLite opens it: folder 0700, file
+    0600. SQLite gives the WAL and shared-memory files the database file's permissions."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:  # a read-only folder: SQLite says so when it opens the file
+        pass
 
 
 def alembic_config(engine: Engine, connection: Connection | None = None) -> Any:

@@ -63,7 +63,7 @@ AGE_BANDS: tuple[tuple[int, str], ...] = (
 AGE_OVER = "80岁及以上"
 AGE_UNKNOWN = "未知"
 
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 """The newest migration (a test keeps it equal to Alembic's head): a reader that finds this
 revision needs no migration run, so it imports neither Alembic nor SQLAlchemy."""
 CACHE_VERSION = "1"

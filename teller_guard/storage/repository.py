@@ -9,6 +9,7 @@ call from Textual thread workers.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -16,20 +17,21 @@ from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Engine, Table, func, insert, text, update
+from sqlalchemy import DateTime, Engine, Table, delete, func, insert, text
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from teller_guard.core.audit import AuditEvent
 from teller_guard.core.clock import Clock, local_day, system_clock
+from teller_guard.core.privacy import scrub
 from teller_guard.core.records import (
     Draft,
     InterventionRecord,
     InterventionSummary,
     Staff,
 )
-from teller_guard.storage import mapping, serials
+from teller_guard.storage import chain, mapping, serials
 from teller_guard.storage.db import ensure_schema, make_engine
 from teller_guard.storage.retry import run_with_retry
 from teller_guard.storage.staff import StaffStore
@@ -80,29 +82,139 @@ def _check_ids(
             raise ValueError(f"bulk insert: a {name} row points outside interventions {first}–{last}")
 
 
+_KEPT_AS_IS = re.compile(r"(?:^|_)(?:id|uid|ref|serial|at|masked|amount|seconds|channel|role|status|business)$")
+
+
+def scrub_state(value: Any, key: str = "") -> Any:
+    """A draft's form state with every free-text value scrubbed (:func:`teller_guard.core.privacy.scrub`);
+    identifiers, times, masked values and the amount as typed are kept as they are."""
+    if isinstance(value, dict):
+        return {k: scrub_state(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub_state(v, key) for v in value]
+    if isinstance(value, str) and not _KEPT_AS_IS.search(key):
+        return scrub(value, one_line=False, names=False)
+    return value
+
+
+def _free_text(rec: InterventionRecord) -> Iterator[str]:
+    yield from (rec.purpose_text, rec.payee_relation_text, rec.notes_text, rec.correction_reason or "")
+    yield from rec.previous_purposes
+    for a in rec.answers:
+        yield a.said
+        if isinstance(a.value, str):
+            yield a.value
+    for f in rec.signals:
+        yield f.evidence
+        yield f.reason
+    if rec.decision:
+        yield rec.decision.note
+        yield rec.decision.supervisor_reason or ""
+    if rec.acknowledgement:
+        yield rec.acknowledgement.reason or ""
+
+
+def _scrubbed_record(rec: InterventionRecord) -> InterventionRecord:
+    """The record with its free text scrubbed, even if it was built with ``model_copy`` (which
+    skips the validators that scrub): validated again only when some text would change."""
+    if all(scrub(t, one_line=False, names=False) == t for t in _free_text(rec)):
+        return rec
+    return InterventionRecord.model_validate(rec.model_dump())
+
+
 class Repository:
     """Reads and writes the intervention log for one branch time zone."""
 
-    def __init__(self, engine: Engine, tz: ZoneInfo, *, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, engine: Engine, tz: ZoneInfo, *, clock: Clock = system_clock, secret: bytes | None = None
+    ) -> None:
         self.engine = engine
         """The SQLAlchemy engine (SQLite file or PostgreSQL)."""
         self.tz = tz
         """The branch's time zone: local days and months are computed with it on write."""
         self.clock = clock
         """Where the repository's own timestamps come from (draft updates, serials, staff rows)."""
+        self._secret = secret
+
+    @property
+    def chain_key(self) -> bytes:
+        """The evidence chain's key (:mod:`~teller_guard.storage.chain`), derived from the
+        installation secret given at construction, or else the configured data folder's."""
+        if self._secret is None:
+            from teller_guard.config import Settings
+
+            self._secret = Settings().secret()
+        return chain.chain_key(self._secret)
 
     @classmethod
-    def open(cls, url: str, tz: ZoneInfo, *, clock: Clock = system_clock) -> Repository:
+    def open(
+        cls, url: str, tz: ZoneInfo, *, clock: Clock = system_clock, secret: bytes | None = None
+    ) -> Repository:
         """Build the engine for ``url``, bring the schema to head (only if behind, under a lock),
-        and return a repository."""
+        and return a repository (``secret``: the installation secret that keys the chain)."""
         engine = make_engine(url)
         ensure_schema(engine)
-        return cls(engine, tz, clock=clock)
+        return cls(engine, tz, clock=clock, secret=secret)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    # ------------------------------------------------------------ evidence chain
+    def seal_upgrade(self) -> int:
+        """Chain the rows that were in the log when migration 0007 ran (once; 0 otherwise)."""
+        with self.engine.connect() as conn:
+            if not chain.seal_pending(conn):
+                return 0
+
+        def once() -> int:
+            with write_turn(self.engine), self.engine.connect() as conn:
+                if conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                chain.lock(conn)
+                app = chain.Appender(conn, self.chain_key, self.clock())
+                sealed = chain.seal_existing(app)
+                app.flush()
+                conn.commit()
+                return sealed
+
+        return run_with_retry(once)
+
+    def purge_free_text(self, before: date) -> int:
+        """Replace the free text of cases of branch-local days before ``before`` by a tombstone,
+        each with a ``purge`` link, so the chain still verifies (:func:`teller_guard.storage.chain.purge`).
+        Returns the number of cases purged. Needs the owner role on PostgreSQL."""
+
+        def once() -> int:
+            with write_turn(self.engine), self.engine.connect() as conn:
+                if conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                note = f"free text purged: cases before {before.isoformat()} (retention)"
+                n = chain.purge(conn, self.chain_key, self.clock(), before.isoformat(), note)
+                conn.commit()
+                return n
+
+        return run_with_retry(once)
+
+    def verify_chain(self) -> chain.Verdict:
+        """Walk the whole evidence chain (:func:`teller_guard.storage.chain.verify`)."""
+        with self.engine.connect() as conn:
+            return chain.verify(conn, [self.chain_key])
+
+    def quick_verify(self, n: int = 50) -> chain.Break | None:
+        """Check the newest ``n`` links (the start-up check); ``None`` when they hold."""
+        with self.engine.connect() as conn:
+            return chain.quick(conn, [self.chain_key], n)
+
+    def chain_head(self) -> chain.Link | None:
+        """The newest link (printed on exports as ``seq:MAC prefix``)."""
+        with self.engine.connect() as conn:
+            return chain.head(conn)
+
+    def head_is_on_chain(self, printed: str) -> bool:
+        with self.engine.connect() as conn:
+            return chain.against(conn, printed)
 
     # ------------------------------------------------------------ time
     def local_day(self, moment: datetime) -> str:
@@ -130,6 +242,7 @@ class Repository:
         record already written by the attempt before it (the commit arrived, its answer did
         not) counts as saved.
         """
+        rec = _scrubbed_record(rec)
         attempts = 0
 
         def once() -> None:
@@ -147,11 +260,12 @@ class Repository:
 
     def _save_once(self, rec: InterventionRecord, draft_id: str | None) -> None:
         # SQLAlchemy Core, not the ORM: one INSERT per table and no identity map, unit of work
-        # or 40 row objects to build — a fifth of the time (bench/bench_save.py).
+        # or 40 row objects to build (bench/bench_save.py).
         values = mapping.intervention_values(rec, self.tz)
         children = mapping.child_values(rec, 0)
         now = self.clock()
         with write_turn(self.engine), self.engine.begin() as conn:
+            chain.lock(conn)  # PostgreSQL: ids are then handed out in chain order
             key = conn.execute(insert(mapping.table_of(InterventionRow)), values).inserted_primary_key
             iid = mapping.stored_id(key[0] if key else None)
             for table, rows in children.items():
@@ -160,12 +274,10 @@ class Repository:
                         row["intervention_id"] = iid
                     conn.execute(insert(mapping.table_of(table)), rows)
             if draft_id:
+                # The case is logged: its draft (the form as typed) is deleted, not kept closed.
                 drafts = mapping.table_of(DraftRow)
-                conn.execute(
-                    update(drafts)
-                    .where(drafts.c.draft_id == draft_id)
-                    .values(status="closed", intervention_uid=rec.uid, updated_at=now)
-                )
+                conn.execute(delete(drafts).where(drafts.c.draft_id == draft_id))
+            chain.append(conn, self.chain_key, now, "intervention", [iid])
             serials.settle_for_case(
                 conn,
                 used_serial=rec.acknowledgement.notice_serial if rec.acknowledgement else None,
@@ -180,7 +292,11 @@ class Repository:
         ORM ``add_all`` costs ~73 µs a row; Core executemany with explicit ids is ~10x faster.
         """
         count = 0
-        with self.engine.begin() as conn:
+        key = self.chain_key
+        with write_turn(self.engine), self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            chain.lock(conn)
             next_id = (conn.execute(select(func.max(InterventionRow.id))).scalar() or 0) + 1
             buf: list[InterventionRecord] = []
 
@@ -204,6 +320,7 @@ class Repository:
                 for table, values in kids.items():
                     if values:
                         conn.execute(insert(mapping.table_of(table)), values)
+                chain.append(conn, key, self.clock(), "intervention", [r["id"] for r in rows])
                 buf.clear()
 
             for rec in records:
@@ -243,8 +360,10 @@ class Repository:
         models: tuple[type[SQLModel], ...] = (InterventionRow, AnswerRow, FiredSignalRow, DecisionRow, AcknowledgementRow)
         tables: dict[str, Table] = {t.name: t for t in map(mapping.table_of, models)}
         count = 0
+        key = self.chain_key
         if self.engine.dialect.name != "sqlite":
             with self.engine.begin() as conn:
+                chain.lock(conn)  # first, as every writer takes it (no deadlock with a counter's save)
                 conn.execute(text("LOCK TABLE intervention IN EXCLUSIVE MODE"))
                 first = (conn.execute(select(func.max(InterventionRow.id))).scalar() or 0) + 1
                 for chunk in make_chunks(first):
@@ -252,7 +371,10 @@ class Repository:
                     for name, rows in chunk.items():
                         if rows:
                             conn.execute(insert(tables[name]), _typed_dicts(tables[name], columns[name], rows))
-                    count += len(chunk.get("intervention", ()))
+                    n = len(chunk.get("intervention", ()))
+                    if n:
+                        chain.append(conn, key, self.clock(), "intervention", range(first + count, first + count + n))
+                    count += n
             return count
         sql = {
             name: f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
@@ -283,12 +405,27 @@ class Repository:
                     ).fetchall()
                     for name, _ in dropped:
                         db.execute(f'DROP INDEX "{name}"')
+                raw_conn = chain.RawSqlite(db)
                 for chunk in make_chunks(first):
                     _check_ids(columns, chunk, first, first + count)
+                    floors = {
+                        t: db.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0]
+                        for t in ("answer", "fired_signal")
+                    }
                     for name in columns:
                         if chunk.get(name):
                             db.executemany(sql[name], chunk[name])
-                    count += len(chunk.get("intervention", ()))
+                    n = len(chunk.get("intervention", ()))
+                    if n:
+                        chain.append(
+                            raw_conn,  # type: ignore[arg-type]  # duck-typed: the bulk writer's raw sqlite3 connection
+                            key,
+                            self.clock(),
+                            "intervention",
+                            range(first + count, first + count + n),
+                            children_after=floors,
+                        )
+                    count += n
                 for _, create in dropped:
                     db.execute(create)
                 db.commit()
@@ -424,7 +561,7 @@ class Repository:
     def _save_draft_once(self, draft: Draft) -> None:
         with write_turn(self.engine), self.session() as s:
             row = s.get(DraftRow, draft.draft_id)
-            state = json.dumps(draft.state, ensure_ascii=False, default=str)
+            state = json.dumps(scrub_state(draft.state), ensure_ascii=False, default=str)
             if row is None:
                 row = DraftRow(
                     draft_id=draft.draft_id,
@@ -470,29 +607,42 @@ class Repository:
     def _set_draft_status_once(self, draft_id: str, status: str) -> None:
         with write_turn(self.engine), self.session() as s:
             row = s.get(DraftRow, draft_id)
-            if row is not None:
+            if row is not None and status != "open":
+                s.delete(row)  # a closed or abandoned case keeps no draft of what was typed
+                s.commit()
+            elif row is not None:
                 row.status, row.updated_at = status, self.clock()
                 s.add(row)
                 s.commit()
 
     # ------------------------------------------------------------ audit trail
     def record_audit(self, event: AuditEvent) -> AuditEvent:
-        """Append one audit event (never changed afterwards); return it with its id."""
-        row = AuditEventRow(
-            at=event.at,
-            local_month=self.local_day(event.at)[:7],
-            kind=event.kind,
-            staff_id=event.staff_id,
-            ok=event.ok,
-            origin=event.origin,
-            client=event.client,
-            subject=event.subject,
-            detail_json=json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
-        )
-        with self.session() as s:
-            s.add(row)
-            s.commit()
-            return event.model_copy(update={"id": row.id})
+        """Append one audit event (never changed afterwards) and its chain link in one
+        transaction; return it with its id."""
+        values: dict[str, Any] = {
+            "at": event.at,
+            "local_month": self.local_day(event.at)[:7],
+            "kind": event.kind,
+            "staff_id": event.staff_id,
+            "ok": event.ok,
+            "origin": event.origin,
+            "client": event.client,
+            "subject": event.subject,
+            "detail_json": json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
+        }
+
+        def once() -> int:
+            row = AuditEventRow(**values)
+            with write_turn(self.engine), self.session() as s:
+                chain.lock(s.connection())  # PostgreSQL: ids are then handed out in chain order
+                s.add(row)
+                s.flush()
+                assert row.id is not None
+                chain.append(s.connection(), self.chain_key, self.clock(), "audit", [row.id])
+                s.commit()
+                return row.id
+
+        return event.model_copy(update={"id": run_with_retry(once)})
 
     def audit_events(
         self, *, local_month: str | None = None, staff_id: str | None = None, kind: str | None = None

@@ -235,3 +235,19 @@ class StatsCacheRow(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=64)
     watermark: int = Field(sa_type=BigInteger)
     payload: str
+
+
+class ChainLinkRow(SQLModel, table=True):
+    """One link of the evidence chain (migration 0007, :mod:`teller_guard.storage.chain`): append-only."""
+
+    __tablename__ = "chain_link"
+
+    seq: int = Field(primary_key=True, sa_type=BigInteger)
+    kind: str = Field(max_length=16)
+    ref: str | None = Field(default=None, max_length=64)
+    at: datetime
+    key_id: str = Field(max_length=16)
+    digest: str = Field(max_length=64)
+    prev_mac: str = Field(max_length=64)
+    mac: str = Field(index=True, max_length=64)
+    note: str | None = None

@@ -33,6 +33,16 @@ IDLE_CHECK_SECONDS = 15
 """How often the app looks at the time since the last key or tap."""
 ACCOUNT_CHECK_EVERY = 4
 """Every this many idle checks, the signed-in account is read again (disabled → signed out)."""
+BREAK_LABELS = {
+    "changed": " 被改动",
+    "missing": " 缺失",
+    "inserted": " 是插入的伪造环",
+    "reordered": " 顺序被打乱",
+    "not on the chain": " 不在证据链上",
+}
+"""The kinds of chain break (:class:`teller_guard.storage.chain.Break`), said in Chinese."""
+QUICK_VERIFY_LINKS = 50
+"""How many of the newest chain links the app checks at start."""
 MODE_NAMES = {"counter": "柜面", "lobby": "大堂", "stats": "统计"}
 
 
@@ -88,6 +98,7 @@ class TellerGuardApp(App[None]):
     # ------------------------------------------------------------ sign-in
     def on_mount(self) -> None:
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
+        self._check_chain()
         if self._given_staff is None:
             self._ask_sign_in()
         else:
@@ -104,6 +115,29 @@ class TellerGuardApp(App[None]):
             return
         self._note_rules(account.staff_id)
         self._start(account.staff)
+
+    @work(thread=True, group="chain", description="证据链")
+    def _check_chain(self) -> None:
+        """Seal a log upgraded to the chain, then check the newest links (the full check is
+        ``teller-guard verify``); a break stays on screen until dismissed."""
+        from teller_guard.core.privacy import safe_line
+
+        repo = self.context.repo
+        try:
+            repo.seal_upgrade()
+            broken = repo.quick_verify(QUICK_VERIFY_LINKS)
+        except Exception as exc:  # noqa: BLE001 - a check that cannot run is itself a warning
+            message = f"证据链无法校验：{type(exc).__name__}。请主管运行 teller-guard verify。"
+        else:
+            if broken is None:
+                return
+            record = broken.record.replace("intervention ", "记录 ").replace("audit event ", "审计事件 ")
+            message = safe_line(
+                f"证据链校验失败：第 {broken.seq} 环，{record}{BREAK_LABELS.get(broken.kind, broken.kind)}。"
+                "记录可能被改动，请立即通知主管并运行 teller-guard verify。",
+                rich=True,
+            )
+        self.call_from_thread(self.notify, message, title="证据链", severity="error", timeout=86_400)
 
     @work(thread=True, group="audit", description="规则版本")
     def _note_rules(self, staff_id: str) -> None:
@@ -219,7 +253,7 @@ def make_app(
     clock: Clock = system_clock,
 ) -> TellerGuardApp:
     """Build the app the way the CLI does (opens and migrates the database unless ``repo`` is given)."""
-    repository = repo or Repository.open(settings.db_url, settings.zone, clock=clock)
+    repository = repo or Repository.open(settings.db_url, settings.zone, clock=clock, secret=settings.secret())
     for folder in ("exports", "notices"):  # what a killed export or notice left behind
         sweep_stale(settings.data_dir / folder)
     return TellerGuardApp(settings=settings, rules=rules, repo=repository, mode=mode, staff=staff, clock=clock)

@@ -1,6 +1,6 @@
 """The short run of ``bench/load_counters.py``: several counter processes, each case with a
 notice serial and an acknowledgement, through the code the counter uses — 0 errors, 0 lost,
-0 duplicate serials, 0 missing serials, on SQLite and PostgreSQL."""
+0 duplicate serials, 0 missing serials, and one unbroken evidence chain, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ def _check(figures: dict[str, str]) -> None:
     assert figures["saved"].startswith("100/100 cases")
     assert "serials still open: 0" in figures["saved"]
     assert re.match(r"p50 [\d.]+ ms\s+p99 [\d.]+ ms", figures["save latency"])
+    assert figures["chain"].startswith("intact, 100 links, 100 records"), figures["chain"]
 
 
 @pytest.mark.slow

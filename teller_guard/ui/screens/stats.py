@@ -352,6 +352,7 @@ class StatsScreen(AppScreen[None]):
                 now=self.ctx.clock(),
                 progress=lambda done, total: self.app.call_from_thread(self._progress, done, total),
                 stats=self.stats if self.stats is not None and self.stats.month == month else None,
+                chain_head=head.head if (head := self.ctx.repo.chain_head()) else None,
             )
         except (ExportError, OSError) as exc:
             self.ctx.gate.record(
