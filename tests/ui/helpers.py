@@ -21,15 +21,26 @@ from teller_guard.storage.repository import Repository
 from teller_guard.ui.app import TellerGuardApp
 from teller_guard.ui.screens.lobby import LobbyScreen
 from tests.factories import LOBBY_MANAGER, TELLER, frozen_clock
+from tests.factories.accounts import PINS, add_staff
+
+
+def on_shift(repo: Repository, staff: Staff) -> Staff:
+    """Give ``staff`` a real, active account (the app rereads it now and then and signs out a
+    staff id it cannot find — on a slow machine a test outlives that check)."""
+    if repo.staff.get(staff.staff_id) is None:
+        add_staff(repo, staff, pin=PINS.get(staff.staff_id, "135792"))
+    return staff
 
 
 def make_counter_app(settings: Settings, rules: RuleSet, repo: Repository, staff: Staff = TELLER) -> TellerGuardApp:
     """The app as the CLI builds it, with a teller on shift (no login) and the clock frozen."""
+    on_shift(repo, staff)
     return TellerGuardApp(settings=settings, rules=rules, repo=repo, mode="counter", staff=staff, clock=frozen_clock)
 
 
 def make_lobby_app(settings: Settings, rules: RuleSet, repo: Repository) -> TellerGuardApp:
     """The app in lobby mode, with a lobby manager on shift (no login) and a frozen clock."""
+    on_shift(repo, LOBBY_MANAGER)
     return TellerGuardApp(
         settings=settings, rules=rules, repo=repo, mode="lobby", staff=LOBBY_MANAGER, clock=frozen_clock
     )
