@@ -47,8 +47,19 @@ def _approved(supervisor_id: str | None, reason: str | None, auth: str | None, t
 
 def needs_acknowledgement(rules: RuleSet, decision_id: str, level: str, channel: str) -> bool:
     """The notice must be signed (or the refusal/override recorded) before money leaves the
-    counter at medium risk and above; for low risk it is offered but not required."""
-    return channel == "counter" and rules.decisions[decision_id].group in PROCEED_GROUPS and level != "low"
+    counter at medium risk and above, and at low risk too where the branch's policy says every
+    remittance customer signs (``[notice] low_risk_signs``, the seeds' procedure)."""
+    return (
+        channel == "counter"
+        and rules.decisions[decision_id].group in PROCEED_GROUPS
+        and (level != "low" or rules.policy.notice.low_risk_signs)
+    )
+
+
+def takes_home_notice(rules: RuleSet, decision_id: str, channel: str) -> bool:
+    """The customer leaves with a take-home notice (what they were told, where to get help):
+    the counter deferred, dissuaded or stopped the transfer."""
+    return channel == "counter" and rules.decisions[decision_id].group in ("deferred", "dissuaded", "police")
 
 
 def closing_problems(
