@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from teller_guard.core.models import FiredSignal
@@ -265,6 +266,32 @@ def customer_signals(
     return tuple(out)
 
 
+def issue_notice(
+    rules: RuleSet,
+    record: InterventionRecord,
+    *,
+    serial: str,
+    issued_at: datetime,
+    tz: ZoneInfo | str,
+    folder: Path,
+    decision: str | None = None,
+    font: NoticeFont | None = None,
+) -> Path:
+    """Word and write the notice of ``record`` as ``<folder>/<serial>.pdf`` (the counter's
+    notices folder); a reprint with the same serial and issue time is the same document.
+
+    Raises:
+        FontError: no CJK font.
+        OSError: the file cannot be written.
+    """
+    doc = build_notice(rules, record, serial=serial, issued_at=issued_at, tz=tz, decision=decision)
+    return write_notice_pdf(doc, folder / f"{serial}.pdf", font=font, created=issued_at)
+
+
+TAKE_HOME_KEY = "take_home_notice"
+"""``InterventionRecord.extra`` key: the serial of the take-home notice the customer was given."""
+
+
 # ---------------------------------------------------------------- acknowledgement, for other screens
 
 
@@ -319,6 +346,7 @@ __all__ = [
     "acknowledgement_lines",
     "build_notice",
     "find_cjk_font",
+    "issue_notice",
     "notice_text_hash",
     "refusal_fact",
     "write_notice_pdf",

@@ -270,7 +270,9 @@ class Repository:
             s.flush()
             serials.settle_for_case(
                 s.connection(),
-                used_serial=rec.acknowledgement.notice_serial if rec.acknowledgement else None,
+                used_serial=(
+                    rec.acknowledgement.notice_serial if rec.acknowledgement else rec.extra.get("take_home_notice")
+                ),
                 draft_id=draft_id,
                 intervention_uid=rec.uid,
                 at=self.clock(),

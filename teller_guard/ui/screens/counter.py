@@ -29,7 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select
 
 from teller_guard.core.case import CaseState, case_from_handoff
-from teller_guard.core.closing import closing_problems, needs_acknowledgement
+from teller_guard.core.closing import closing_problems, needs_acknowledgement, takes_home_notice
 from teller_guard.core.errors import InputError
 from teller_guard.core.limits import amount_problem_zh
 from teller_guard.core.models import Assessment
@@ -45,8 +45,10 @@ from teller_guard.core.records import (
 from teller_guard.core.schema import ItemDef
 from teller_guard.core.scoring import assess
 from teller_guard.core.vocabulary import SEX_LABELS
+from teller_guard.reports.notice import TAKE_HOME_KEY
 from teller_guard.storage.faults import teller_message
 from teller_guard.ui.context import AppScreen
+from teller_guard.ui.notice_output import deliver_notice
 from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.confirm import ConfirmModal
 from teller_guard.ui.screens.decision import DecisionModal
@@ -719,8 +721,26 @@ class CounterScreen(AppScreen[None]):
         rules = self.ctx.rules
         if needs_acknowledgement(rules, decision.decision, self.assessment.level, "counter"):
             self._get_serial(decision, self.assessment)
+        elif takes_home_notice(rules, decision.decision, "counter"):
+            self._take_home(decision, self.assessment)
         else:
             self._close(decision, self.assessment, None)
+
+    @work(thread=True, group="notice", description="领取客户留存告知书编号")
+    def _take_home(self, decision: DecisionRecord, assessment: Assessment) -> None:
+        """A stopped case: the customer takes a notice home; its serial goes on the record."""
+        try:
+            serial = self.ctx.repo.next_notice_serial(
+                self.ctx.rules.branch.code, draft_id=self.state.draft_id, at=self.ctx.now()
+            )
+        except Exception as exc:  # the case stays on screen; F2 tries again
+            self.post_message(self.SaveFailed(f"未能领取告知书编号：{teller_message(exc)}"))
+            return
+        self.app.call_from_thread(self._close_taking_home, decision, assessment, serial)
+
+    def _close_taking_home(self, decision: DecisionRecord, assessment: Assessment, serial: str) -> None:
+        self.state.extra = {**self.state.extra, TAKE_HOME_KEY: serial}
+        self._close(decision, assessment, None)
 
     def _back_to_form(self) -> None:
         self.query_one("#amount", Input).focus()
@@ -823,6 +843,8 @@ class CounterScreen(AppScreen[None]):
         else:
             label = rec.decision.label if rec.decision else ""
             self.notify(f"已保存：{format_yuan(rec.amount_fen)} · 风险{level} · {label}", timeout=4)
+            if TAKE_HOME_KEY in rec.extra:
+                deliver_notice(self, rec, rec.extra[TAKE_HOME_KEY])
         self._new_case()
 
     @on(SaveFailed)
