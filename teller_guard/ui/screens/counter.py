@@ -325,7 +325,7 @@ class CounterScreen(AppScreen[None]):
         if self._amount_error:
             self._amount_error = False
             self._status("")
-        self.assessment = assess(self.ctx.rules, inp)
+        self.assessment = self.state.held(self.ctx.rules, assess(self.ctx.rules, inp))
         self.query_one("#risk", RiskPanel).assessment = self.assessment
 
     # ------------------------------------------------------------ the transfer
@@ -647,7 +647,7 @@ class CounterScreen(AppScreen[None]):
             inp = state.to_input(self.ctx.rules, on=self._today())
         except InputError:
             inp = state.model_copy(update={"amount": ""}).to_input(self.ctx.rules, on=self._today())
-        return assess(self.ctx.rules, inp)
+        return state.held(self.ctx.rules, assess(self.ctx.rules, inp))
 
     def _abandon(self, state: CaseState, *, offer_more: bool = False) -> None:
         """Record a case as abandoned (no decision) and close its draft."""
