@@ -156,3 +156,51 @@ def test_no_printer_configured_says_where_to_set_it(tmp_path: Path) -> None:
     pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
     with pytest.raises(PrintError, match="未设置打印机.*branch.toml"):
         print_pdf(pdf, None)
+
+
+async def test_reprint_from_the_record_view_reaches_the_printer(
+    cups_pdf: tuple[str, Path, str], monkeypatch: pytest.MonkeyPatch, settings, rules, repo  # type: ignore[no-untyped-def]
+) -> None:
+    """A dissuaded customer's take-home notice, printed again from the record view (Ctrl+P)."""
+    from dataclasses import replace
+
+    from teller_guard.reports.notice import TAKE_HOME_KEY
+    from teller_guard.ui.screens.record_view import RecordViewScreen
+    from tests.factories.records import record
+    from tests.ui.helpers import make_counter_app
+
+    queue, out, sock = cups_pdf
+    monkeypatch.setenv("CUPS_SERVER", sock)
+    before = set(out.rglob("*.pdf"))
+    rec = record(extra={TAKE_HOME_KEY: "BR0001-20261101-0003"}, acknowledgement=None)
+    repo.save_intervention(rec)
+    branch = rules.branch.model_copy(update={"printer": queue})
+    app = make_counter_app(settings, replace(rules, branch=branch), repo)
+    notes: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        original = app.notify
+        app.notify = lambda message, **kw: (notes.append(str(message)), original(message, **kw))[1]  # type: ignore[method-assign]
+        await app.workers.wait_for_complete()
+        await app.push_screen(RecordViewScreen(rec.uid))
+        for _ in range(50):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if isinstance(app.screen, RecordViewScreen) and app.screen.record is not None:
+                break
+        await pilot.press("ctrl+p")
+        for _ in range(100):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if any("已送打印机" in n or "打印" in n and "失败" in n for n in notes):
+                break
+    assert any(f"已送打印机 {queue}" in n for n in notes), notes
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (set(_wait_for_pdf(out, 1)) - before):
+        time.sleep(0.1)
+    assert set(_wait_for_pdf(out, 1)) - before, "the reprint did not arrive"
+    # The notice written for the reprint is the take-home one of this record.
+    kept = Path(settings.data_dir) / "notices" / "BR0001-20261101-0003.pdf"
+    flat = "".join(
+        subprocess.run([require_tool("pdftotext"), str(kept), "-"], check=True, capture_output=True, text=True).stdout.split()
+    )
+    assert "客户留存联" in flat and "劝阻成功" in flat

@@ -22,6 +22,7 @@ from teller_guard.core.records import InterventionRecord, InterventionSummary
 from teller_guard.core.rules import RuleSet
 from teller_guard.core.vocabulary import ACK_LABELS, GROUP_LABELS, ROLE_LABELS, SEX_LABELS
 from teller_guard.ui.context import AppScreen
+from teller_guard.ui.notice_output import deliver_notice, notice_serial_of
 from teller_guard.ui.widgets.risk_panel import LEVEL_STYLE
 
 
@@ -139,6 +140,9 @@ def render_record(
         if ack.supervisor_id:
             line += f" · 主管 {ack.supervisor_id} {ack.reason or ''} · {approval_proof(ack.supervisor_auth, ack.supervisor_at, t)}"
         parts.append(Text(line))
+    take_home = rec.extra.get("take_home_notice")
+    if take_home:
+        parts.append(Text(f"告知书（客户留存联）：编号 {take_home} · 交客户带回，无须签字"))
     if rec.corrects_uid:
         parts.append(Text(f"本记录更正 {rec.corrects_uid}：{rec.correction_reason or ''}", style="bold yellow"))
     parts.append(Text(""))
@@ -165,6 +169,7 @@ class RecordViewScreen(AppScreen[None]):
     BINDING_GROUP_TITLE = "记录详情"
     BINDINGS = [
         Binding("escape", "back", "返回", id="record-back", tooltip="回到今日记录"),
+        Binding("ctrl+p", "reprint", "重新打印告知书", id="record-reprint", tooltip="把本案告知书再送网点打印机"),
     ]
 
     def __init__(self, uid: str) -> None:
@@ -204,6 +209,17 @@ class RecordViewScreen(AppScreen[None]):
             return
         body.update(render_record(rec, corrections, self.ctx.rules, self.ctx.settings.zone))
         self.query_one("#record-scroll").focus()
+
+    def action_reprint(self) -> None:
+        """Ctrl+P: print the notice the customer was given for this case again."""
+        rec = self.record
+        if rec is None:
+            return
+        serial = notice_serial_of(rec)
+        if serial is None:
+            self.notify("本记录没有告知书（未打印给客户）", severity="warning")
+            return
+        deliver_notice(self, rec, serial, reprint=True)
 
     def action_back(self) -> None:
         """Back to the list."""
