@@ -325,6 +325,26 @@ class NoticePolicyDef(Strict):
     source: Source = "002_f7b983d4df25ac30.txt:9"
 
 
+CorrectionField = Literal["police_ref", "decision", "amount_protected"]
+CORRECTION_FIELDS: tuple[CorrectionField, ...] = ("police_ref", "decision", "amount_protected")
+
+
+class CorrectionPolicyDef(Strict):
+    """Who may correct a closed record (``[corrections]`` in policy.toml). A correction is a new
+    record naming the old one; a supervisor may correct any field; a teller only their own
+    records, only these fields, and any other field with a supervisor's approval on the spot."""
+
+    teller_may: list[CorrectionField] = ["police_ref"]
+    """Fields a teller corrects on their own record without a supervisor (a late police receipt number)."""
+
+    @field_validator("teller_may")
+    @classmethod
+    def _no_repeats(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a field is listed twice")
+        return value
+
+
 class PolicyFile(Strict):
     meta: MetaDef
     level: list[LevelDef] = Field(min_length=4, max_length=4)
@@ -336,6 +356,8 @@ class PolicyFile(Strict):
     """Sign-in, lock-out and approval policy (defaults when the table is absent)."""
     notice: NoticePolicyDef = NoticePolicyDef()
     """Who signs the notice (defaults when the table is absent: every remittance customer)."""
+    corrections: CorrectionPolicyDef = CorrectionPolicyDef()
+    """Who may correct which field of a closed record."""
 
 
 # ---------------------------------------------------------------- checklists/*.toml

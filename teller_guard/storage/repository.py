@@ -33,7 +33,7 @@ from teller_guard.core.records import (
     Staff,
     TypologyRef,
 )
-from teller_guard.storage import serials
+from teller_guard.storage import history, serials
 from teller_guard.storage.db import ensure_schema, make_engine
 from teller_guard.storage.retry import run_with_retry
 from teller_guard.storage.staff import StaffStore
@@ -631,6 +631,31 @@ class Repository:
         )
         with self.session() as s:
             return [self._summary(r, d) for r, d in s.exec(stmt).all()]
+
+    def search_history(self, query: history.HistoryQuery) -> list[InterventionSummary]:
+        """History beyond today and this counter (:mod:`teller_guard.storage.history`)."""
+        with self.session() as s:
+            return [self._summary(r, d) for r, d in history.search(s, query)]
+
+    def police_refs_to_follow(self) -> list[InterventionSummary]:
+        """Police cases closed with the receipt number still to come, until a correction adds it."""
+        with self.session() as s:
+            return [self._summary(r, d) for r, d in history.police_refs_to_follow(s)]
+
+    def latest_version(self, uid: str) -> InterventionRecord | None:
+        """The newest correction of ``uid`` (following corrections of corrections), or the record itself."""
+        rec = self.get(uid)
+        seen = {uid}
+        while rec is not None:
+            newer = self.corrections_of(rec.uid)
+            if not newer:
+                return rec
+            nxt = max(newer, key=lambda c: c.closed_at).uid
+            if nxt in seen:
+                return rec
+            seen.add(nxt)
+            rec = self.get(nxt)
+        return None
 
     def corrections_of(self, uid: str) -> list[InterventionSummary]:
         stmt = (

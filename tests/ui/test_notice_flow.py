@@ -66,3 +66,35 @@ async def test_a_police_case_gives_the_customer_a_take_home_notice(
     # The serial is accounted for as used by this case.
     audit = repo.notice_serial_audit()
     assert audit.used == 1 and audit.open == 0, audit
+
+
+async def test_police_closes_with_the_receipt_number_to_follow_and_is_listed(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
+    from textual.widgets import Checkbox
+
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, POLICE_CASE)
+        await pilot.press("f2")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, DecisionModal) and modal.chosen == "police"
+        await pilot.press("enter")  # no receipt number yet: the modal says so
+        await pilot.pause()
+        assert app.screen is modal
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is modal.query_one("#police-ref-later", Checkbox)
+        await pilot.press("space", "f2")
+        for _ in range(60):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if repo.summaries(staff_id="T001"):
+                break
+    rows = repo.summaries(staff_id="T001")
+    assert len(rows) == 1
+    rec = repo.get(rows[0].uid)
+    assert rec is not None and rec.decision is not None
+    assert rec.decision.police_ref is None and rec.decision.police_called_at is not None
+    assert [s.uid for s in repo.police_refs_to_follow()] == [rec.uid]

@@ -17,11 +17,13 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from teller_guard.core.money import format_yuan
-from teller_guard.core.permissions import can_view_record
+from teller_guard.core.permissions import can_correct, can_view_record
 from teller_guard.core.records import InterventionRecord, InterventionSummary
 from teller_guard.core.rules import RuleSet
 from teller_guard.core.vocabulary import ACK_LABELS, GROUP_LABELS, ROLE_LABELS, SEX_LABELS
+from teller_guard.storage.faults import teller_message
 from teller_guard.ui.context import AppScreen
+from teller_guard.ui.screens.correction import CorrectionModal
 from teller_guard.ui.notice_output import deliver_notice, notice_serial_of
 from teller_guard.ui.widgets.risk_panel import LEVEL_STYLE
 
@@ -120,8 +122,9 @@ def render_record(
         lines = [f"决定：{d.label}{counted} · {d.decided_by} · {t(d.decided_at)}"]
         if d.amount_protected_fen:
             lines.append(f"避免损失：{format_yuan(d.amount_protected_fen)}")
-        if d.police_ref or d.police_called_at:
-            lines.append(f"报警：{d.police_ref or '—'} · {t(d.police_called_at)}")
+        if d.police_ref or d.police_called_at or d.group == "police":
+            ref = d.police_ref or ("回执号待补录（F2 更正补录）" if d.group == "police" else "—")
+            lines.append(f"报警：{ref} · {t(d.police_called_at)}")
         if d.supervisor_id:
             lines.append(
                 f"主管复核：{d.supervisor_id} · {d.supervisor_reason or ''} · {approval_proof(d.supervisor_auth, d.supervisor_at, t)}"
@@ -144,7 +147,13 @@ def render_record(
     if take_home:
         parts.append(Text(f"告知书（客户留存联）：编号 {take_home} · 交客户带回，无须签字"))
     if rec.corrects_uid:
-        parts.append(Text(f"本记录更正 {rec.corrects_uid}：{rec.correction_reason or ''}", style="bold yellow"))
+        who = rec.extra.get("corrected_by", "")
+        line = f"本记录更正 {rec.corrects_uid}：{rec.correction_reason or ''}"
+        if who:
+            line += f" · 更正人 {who}"
+        if rec.extra.get("correction_approved_by"):
+            line += f" · 主管 {rec.extra['correction_approved_by']} 当场授权（{rec.extra.get('correction_approval_reason', '')}）"
+        parts.append(Text(line, style="bold yellow"))
     parts.append(Text(""))
     if corrections:
         parts.append(Text("更正记录：", style="bold yellow"))
@@ -170,6 +179,13 @@ class RecordViewScreen(AppScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "返回", id="record-back", tooltip="回到今日记录"),
         Binding("ctrl+p", "reprint", "重新打印告知书", id="record-reprint", tooltip="把本案告知书再送网点打印机"),
+        Binding(
+            "f2",
+            "correct",
+            "更正",
+            id="record-correct",
+            tooltip="补录报警回执号、更正决定或避免损失金额（记为新记录，写明理由）",
+        ),
     ]
 
     def __init__(self, uid: str) -> None:
@@ -220,6 +236,48 @@ class RecordViewScreen(AppScreen[None]):
             self.notify("本记录没有告知书（未打印给客户）", severity="warning")
             return
         deliver_notice(self, rec, serial, reprint=True)
+
+    def action_correct(self) -> None:
+        """F2: correct this record (its newest version) as a new record."""
+        rec = self.record
+        if rec is None:
+            return
+        staff = self.ctx.on_shift
+        if not can_correct(staff.role, staff.staff_id, rec.staff_id):
+            self.notify("只有主管可以更正他人办理的记录", severity="warning")
+            return
+        if rec.decision is None or rec.status != "closed":
+            self.notify("未办结（放弃）的记录没有可更正的决定", severity="warning")
+            return
+        self._open_correction(rec.uid)
+
+    @work(thread=True, exclusive=True, group="record", description="读取最新记录")
+    def _open_correction(self, uid: str) -> None:
+        latest = self.ctx.repo.latest_version(uid)
+        self.app.call_from_thread(self._correct_latest, latest)
+
+    def _correct_latest(self, latest: InterventionRecord | None) -> None:
+        if latest is None:
+            return
+        if latest.uid != self.uid:
+            self.notify(f"本记录已被更正，以下更正最新版本 {latest.uid[:8]}", timeout=5)
+        self.app.push_screen(CorrectionModal(latest), self._corrected)
+
+    def _corrected(self, correction: InterventionRecord | None) -> None:
+        if correction is not None:
+            self._save_correction(correction)
+
+    @work(thread=True, exclusive=True, group="record-save", description="保存更正")
+    def _save_correction(self, correction: InterventionRecord) -> None:
+        try:
+            self.ctx.repo.save_intervention(correction)
+        except Exception as exc:  # the teller must see it; nothing was written
+            self.app.call_from_thread(
+                self.notify, f"更正未保存：{teller_message(exc)}", severity="error", timeout=10
+            )
+            return
+        self.app.call_from_thread(self.notify, f"更正已保存为新记录 {correction.uid[:8]}", timeout=5)
+        self._load_record()
 
     def action_back(self) -> None:
         """Back to the list."""
