@@ -234,11 +234,17 @@ def _help_lines(rules: RuleSet) -> tuple[str, ...]:
 
 def customer_line(rules: RuleSet, signal: FiredSignal) -> str:
     """One fired signal as the customer reads it: the signal's ``notice`` wording, or its reason
-    with only the customer's own words as evidence (never ``柜员观察`` and the like)."""
+    with only the customer's own words as evidence (never ``柜员观察``, nor a checklist answer
+    such as ``二看·对用途、收款人含糊其辞``, which is how staff name their own steps)."""
     sdef = rules.signals.get(signal.id)
     if sdef is not None and sdef.notice:
         return sdef.notice
-    said = "；".join(e for e in signal.evidence.split("；") if e and e not in STAFF_EVIDENCE)
+    steps = {f"{i.step}·" for c in rules.checklists.values() for i in c.item}
+    said = "；".join(
+        e
+        for e in signal.evidence.split("；")
+        if e and e not in STAFF_EVIDENCE and not any(e.startswith(step) for step in steps)
+    )
     if sdef is None:
         return signal.reason if said == signal.evidence else signal.label
     if said:

@@ -160,6 +160,13 @@ class TellerGuardApp(App[None]):
             self.pop_screen()
         self._ask_sign_in(notice)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No 退出 in a browser tab (``serve``): closing the tab ends the session; quitting would
+        only leave a dead page behind."""
+        if action == "quit" and self.context.settings.session_client:
+            return False
+        return True
+
     async def action_quit(self) -> None:
         staff = self.context.staff
         if staff is not None:

@@ -311,7 +311,17 @@ def test_notice_modules_load_without_textual() -> None:
 
 # ---------------------------------------------------------------- the notice says what happened
 
-STAFF_WORDS = ("请重点提示", "柜员观察", "现场观察", "拒签本身就是风险信号", "须重新评估", "请按对应骗局追问核实")
+STAFF_WORDS = (
+    "请重点提示",
+    "柜员观察",
+    "现场观察",
+    "拒签本身就是风险信号",
+    "须重新评估",
+    "请按对应骗局追问核实",
+    "二看·",
+    "一核对·",
+    "三问·",
+)
 
 
 def test_a_proceeded_critical_case_warns_and_asks_for_the_signature(
@@ -382,9 +392,11 @@ def test_staff_wording_and_evidence_never_reach_the_customer(rules: RuleSet) -> 
                     reason=rules.signals["on_phone"].reason.format(evidence="柜员观察")),
         FiredSignal(id="refused_notice", label="拒签告知书", category="behaviour", points=20, evidence="柜员观察",
                     reason=rules.signals["refused_notice"].reason.format(evidence="柜员观察")),
+        FiredSignal(id="hurried", label="急于办完", category="behaviour", points=15, evidence="二看·急于办完、催促柜员",
+                    reason=rules.signals["hurried"].reason.format(evidence="二看·急于办完、催促柜员")),
     ]
     lines = [s.reason for s in customer_signals(rules, fired)]
-    assert len(lines) == 3  # the repeated signal is printed once
+    assert len(lines) == 4  # the repeated signal is printed once
     text = "".join(lines)
     for word in STAFF_WORDS:
         assert word not in text, word

@@ -61,6 +61,8 @@ async def test_a_police_case_gives_the_customer_a_take_home_notice(
     assert "客户留存联" in text and "办理结果：停止办理并报警" in text
     assert "本人真实意愿" not in text and "客户签字" not in text
     assert "96110" in text
+    for staff_words in ("柜员观察", "二看·", "三问·", "一核对·", "请重点提示"):
+        assert staff_words not in text, staff_words
     # No printer in the shipped branch settings: the teller is told so, the PDF is kept.
     assert any("未设置打印机" in n for n in notes), notes
     # The serial is accounted for as used by this case.
