@@ -59,7 +59,9 @@ def cups_pdf() -> Iterator[tuple[str, Path, str]]:
     )
     queue = f"tg-test-{os.getpid()}"
     conf = Path(f"/etc/cups/cups-pdf-{queue}.conf")
-    conf.write_text(f"Out {dirs['out']}\nAnonDirName {dirs['out']}\nSpool {dirs['pdfspool']}\nLog {dirs['log']}\nLabel 0\n")
+    conf.write_text(
+        f"Out {dirs['out']}\nAnonDirName {dirs['out']}\nSpool {dirs['pdfspool']}\nLog {dirs['log']}\nLabel 0\n"
+    )
     proc = subprocess.Popen(
         [cupsd, "-f", "-c", str(dirs["root"] / "cupsd.conf"), "-s", str(dirs["root"] / "cups-files.conf")],
         stdout=subprocess.DEVNULL,
@@ -74,7 +76,10 @@ def cups_pdf() -> Iterator[tuple[str, Path, str]]:
                 pytest.fail(f"cupsd did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
             time.sleep(0.05)
         subprocess.run(
-            [lpadmin, "-p", queue, "-E", "-v", f"cups-pdf:/{queue}", "-P", str(ppd)], env=env, check=True, capture_output=True
+            [lpadmin, "-p", queue, "-E", "-v", f"cups-pdf:/{queue}", "-P", str(ppd)],
+            env=env,
+            check=True,
+            capture_output=True,
         )
         yield queue, dirs["out"], str(sock)
     finally:
@@ -142,7 +147,9 @@ def test_a_notice_sent_to_the_printer_arrives_as_a_pdf(
     assert diff < 12, f"the printed page does not look like the notice (mean grey difference {diff:.1f})"
 
 
-def test_an_unknown_queue_is_a_clear_error(cups_pdf: tuple[str, Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unknown_queue_is_a_clear_error(
+    cups_pdf: tuple[str, Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _, _, sock = cups_pdf
     monkeypatch.setenv("CUPS_SERVER", sock)
     pdf = tmp_path / "x.pdf"
@@ -159,7 +166,11 @@ def test_no_printer_configured_says_where_to_set_it(tmp_path: Path) -> None:
 
 
 async def test_reprint_from_the_record_view_reaches_the_printer(
-    cups_pdf: tuple[str, Path, str], monkeypatch: pytest.MonkeyPatch, settings, rules, repo  # type: ignore[no-untyped-def]
+    cups_pdf: tuple[str, Path, str],
+    monkeypatch: pytest.MonkeyPatch,
+    settings,
+    rules,
+    repo,  # type: ignore[no-untyped-def]
 ) -> None:
     """A dissuaded customer's take-home notice, printed again from the record view (Ctrl+P)."""
     from dataclasses import replace
@@ -201,6 +212,8 @@ async def test_reprint_from_the_record_view_reaches_the_printer(
     # The notice written for the reprint is the take-home one of this record.
     kept = Path(settings.data_dir) / "notices" / "BR0001-20261101-0003.pdf"
     flat = "".join(
-        subprocess.run([require_tool("pdftotext"), str(kept), "-"], check=True, capture_output=True, text=True).stdout.split()
+        subprocess.run(
+            [require_tool("pdftotext"), str(kept), "-"], check=True, capture_output=True, text=True
+        ).stdout.split()
     )
     assert "客户留存联" in flat and "劝阻成功" in flat

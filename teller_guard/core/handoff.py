@@ -53,7 +53,10 @@ def hold_lobby_level(
     have = {s.id for s in assessment.signals}
     carried = tuple(
         s.model_copy(
-            update={"points": 0, "evidence": f"{LOBBY_EVIDENCE}（{lobby_staff}）：{s.evidence}" if s.evidence else LOBBY_EVIDENCE}
+            update={
+                "points": 0,
+                "evidence": f"{LOBBY_EVIDENCE}（{lobby_staff}）：{s.evidence}" if s.evidence else LOBBY_EVIDENCE,
+            }
         )
         for s in lobby_signals
         if s.id not in have and s.id != HELD_SIGNAL

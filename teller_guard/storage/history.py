@@ -77,7 +77,7 @@ def search(session: Session, q: HistoryQuery) -> list[tuple[InterventionRow, Dec
         wanted = q.serial.strip().upper()
         by_serial = select(NoticeSerialRow.intervention_uid).where(
             col(NoticeSerialRow.intervention_uid).is_not(None),
-            or_(NoticeSerialRow.serial == wanted, col(NoticeSerialRow.serial).endswith(wanted)),
+            or_(col(NoticeSerialRow.serial) == wanted, col(NoticeSerialRow.serial).endswith(wanted)),
         )
         # A correction is a new record: the serial was settled on the one it corrects.
         corrected = select(InterventionRow.uid).where(col(InterventionRow.corrects_uid).in_(by_serial))
@@ -100,7 +100,7 @@ def police_refs_to_follow(session: Session) -> list[tuple[InterventionRow, Decis
         .join(DecisionRow)
         .where(
             DecisionRow.decision_group == "police",
-            or_(col(DecisionRow.police_ref).is_(None), DecisionRow.police_ref == ""),
+            or_(col(DecisionRow.police_ref).is_(None), col(DecisionRow.police_ref) == ""),
             col(InterventionRow.uid).not_in(_superseded()),
         )
         .order_by(col(InterventionRow.closed_at))

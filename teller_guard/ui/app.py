@@ -140,6 +140,10 @@ class TellerGuardApp(App[None]):
             return not self._locked_or_out()
         if action == "sign_out":
             return self.context.staff is not None
+        if action == "quit":
+            # No 退出 in a browser tab (``serve``): closing the tab ends the session; quitting
+            # would only leave a dead page behind.
+            return not self.context.settings.session_client
         return True
 
     def _keep_open_work(self) -> None:
@@ -159,13 +163,6 @@ class TellerGuardApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._ask_sign_in(notice)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No 退出 in a browser tab (``serve``): closing the tab ends the session; quitting would
-        only leave a dead page behind."""
-        if action == "quit" and self.context.settings.session_client:
-            return False
-        return True
 
     async def action_quit(self) -> None:
         staff = self.context.staff

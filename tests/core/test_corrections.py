@@ -56,7 +56,14 @@ def with_ref(rec: InterventionRecord, ref: str) -> DecisionRecord:
 
 def test_police_closes_with_the_receipt_to_follow_but_never_without_the_time(rules: RuleSet) -> None:
     a = Assessment(
-        score=100, level="critical", level_label="极高", action="", signals=(), typologies=(), actions=(), rules_version="x"
+        score=100,
+        level="critical",
+        level_label="极高",
+        action="",
+        signals=(),
+        typologies=(),
+        actions=(),
+        rules_version="x",
     )
     rec = police_case(None)
     assert rec.decision is not None
@@ -97,14 +104,21 @@ def test_a_reason_and_a_change_are_required(rules: RuleSet) -> None:
 def test_a_teller_changing_the_decision_needs_a_supervisor_on_the_spot(rules: RuleSet) -> None:
     rec = police_case("JJ-1")
     dissuaded = DecisionRecord(
-        decision="dissuaded", label="劝阻成功（客户放弃）", group="dissuaded", decided_by="T001", decided_at=LATER,
+        decision="dissuaded",
+        label="劝阻成功（客户放弃）",
+        group="dissuaded",
+        decided_by="T001",
+        decided_at=LATER,
         amount_protected_fen=5_000_000,
     )
     assert needs_approval(rules, TELLER, rec, ["decision", "police_ref"])
     problems = correction_problems(rules, rec, dissuaded, staff=TELLER, reason="并未报警，客户自行放弃", approval=None)
     assert problems == ["此项更正须主管当场输入工号、密码和理由"]
     approval = Approval(supervisor=SUPERVISOR, at=LATER, reason="核实监控后同意")
-    assert correction_problems(rules, rec, dissuaded, staff=TELLER, reason="并未报警，客户自行放弃", approval=approval) == []
+    assert (
+        correction_problems(rules, rec, dissuaded, staff=TELLER, reason="并未报警，客户自行放弃", approval=approval)
+        == []
+    )
     fixed = build_correction(rec, dissuaded, staff=TELLER, reason="并未报警，客户自行放弃", at=LATER, approval=approval)
     assert fixed.extra["correction_approved_by"] == "S001"
     # A supervisor corrects without a second approval; another teller's record always needs one.
@@ -122,7 +136,10 @@ def test_the_avoided_loss_is_warned_when_it_is_not_the_amount(rules: RuleSet, fe
         [] if warned else ["没有更改任何内容"]
     )
     over = rec.decision.model_copy(update={"amount_protected_fen": 6_000_000})  # type: ignore[union-attr]
-    assert any("不能超过转账金额" in p for p in correction_problems(rules, rec, over, staff=SUPERVISOR, reason="写错了金额", approval=None))
+    assert any(
+        "不能超过转账金额" in p
+        for p in correction_problems(rules, rec, over, staff=SUPERVISOR, reason="写错了金额", approval=None)
+    )
 
 
 def test_the_policy_lists_what_a_teller_corrects_alone(rules_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -131,7 +148,9 @@ def test_the_policy_lists_what_a_teller_corrects_alone(rules_copy, tmp_path) -> 
 
     path = rules_copy / "policy.toml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('teller_may = ["police_ref"]', 'teller_may = ["police_ref", "amount_protected"]'), encoding="utf-8")
+    path.write_text(
+        text.replace('teller_may = ["police_ref"]', 'teller_may = ["police_ref", "amount_protected"]'), encoding="utf-8"
+    )
     rules = load_rules(rules_copy)
     assert not needs_approval(rules, TELLER, police_case("JJ-1"), ["amount_protected"])
     path.write_text(text.replace('teller_may = ["police_ref"]', 'teller_may = ["police_receipt"]'), encoding="utf-8")

@@ -25,13 +25,13 @@ def police_without_receipt():  # type: ignore[no-untyped-def]
     return record(FROZEN_NOW, acknowledgement=None).model_copy(
         update={
             "decision": DecisionRecord(
-            decision="police",
-            label="停止办理并报警",
-            group="police",
-            decided_by="T001",
-            decided_at=FROZEN_NOW,
-            amount_protected_fen=8_800_000,
-            police_called_at=FROZEN_NOW,
+                decision="police",
+                label="停止办理并报警",
+                group="police",
+                decided_by="T001",
+                decided_at=FROZEN_NOW,
+                amount_protected_fen=8_800_000,
+                police_called_at=FROZEN_NOW,
             )
         }
     )

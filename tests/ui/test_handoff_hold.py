@@ -65,7 +65,9 @@ def test_the_lobby_level_holds_unless_the_teller_says_why(rules: RuleSet) -> Non
         level=scored.level,
         rules_version=scored.rules_version,
         signals=scored.signals,
-        decision=DecisionRecord(decision="to_counter", label="带至柜台", group="handoff", decided_by="L001", decided_at=now),
+        decision=DecisionRecord(
+            decision="to_counter", label="带至柜台", group="handoff", decided_by="L001", decided_at=now
+        ),
     )
     state = case_from_handoff(rules, lobby, staff_id="T001")
     assert state.answers.get("look_phone") is True

@@ -63,9 +63,7 @@ class CorrectionModal(AppModal[InterventionRecord | None]):
         zone = self.ctx.settings.zone
         self.choices = [x.id for x in rules.decisions_for(rec.channel)]
         with VerticalScroll(id="decision-box"):
-            yield Label(
-                f"更正记录 {rec.uid[:8]} · {format_yuan(rec.amount_fen)} · 原决定：{d.label}", classes="title"
-            )
+            yield Label(f"更正记录 {rec.uid[:8]} · {format_yuan(rec.amount_fen)} · 原决定：{d.label}", classes="title")
             yield Label("更正记为一条新记录，写明理由；原记录保持不变，统计按更正后的记录计。", classes="hint")
             yield OptionList(
                 *[Option(f"{n}  {rules.decisions[x].label}", id=x) for n, x in enumerate(self.choices, start=1)],
@@ -74,7 +72,12 @@ class CorrectionModal(AppModal[InterventionRecord | None]):
             with Vertical(id="correction-police", classes="decision-extra"):
                 with Horizontal(classes="field"):
                     yield Label("接警编号", classes="field-label")
-                    yield Input(d.police_ref or "", id="correction-police-ref", placeholder="110 接警编号 / 报警回执号", compact=True)
+                    yield Input(
+                        d.police_ref or "",
+                        id="correction-police-ref",
+                        placeholder="110 接警编号 / 报警回执号",
+                        compact=True,
+                    )
                 with Horizontal(classes="field"):
                     yield Label("报警时间", classes="field-label")
                     called = d.police_called_at.astimezone(zone).strftime("%H:%M") if d.police_called_at else ""
@@ -135,7 +138,9 @@ class CorrectionModal(AppModal[InterventionRecord | None]):
         police_at = None
         if d.records_police and self._value("#correction-police-time"):
             # The time of the call is on the day of the case, not the day of the correction.
-            police_at = parse_clock_time(self._value("#correction-police-time"), self.record.closed_at, self.ctx.settings.zone)
+            police_at = parse_clock_time(
+                self._value("#correction-police-time"), self.record.closed_at, self.ctx.settings.zone
+            )
             if police_at is None:
                 problems.append("报警时间请按 时:分 填写，例如 10:42")
         same = d.id == old.decision
@@ -216,7 +221,9 @@ class CorrectionModal(AppModal[InterventionRecord | None]):
                 self.query_one("#correction-reason", Input).focus()
             return
         self.dismiss(
-            build_correction(self.record, decision, staff=self.staff, reason=reason, at=self.ctx.now(), approval=approval)
+            build_correction(
+                self.record, decision, staff=self.staff, reason=reason, at=self.ctx.now(), approval=approval
+            )
         )
 
     def _problems(self, problems: list[str]) -> None:

@@ -23,8 +23,8 @@ from teller_guard.core.rules import RuleSet
 from teller_guard.core.vocabulary import ACK_LABELS, GROUP_LABELS, ROLE_LABELS, SEX_LABELS
 from teller_guard.storage.faults import teller_message
 from teller_guard.ui.context import AppScreen
-from teller_guard.ui.screens.correction import CorrectionModal
 from teller_guard.ui.notice_output import deliver_notice, notice_serial_of
+from teller_guard.ui.screens.correction import CorrectionModal
 from teller_guard.ui.widgets.risk_panel import LEVEL_STYLE
 
 
