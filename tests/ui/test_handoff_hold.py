@@ -87,3 +87,72 @@ def test_the_lobby_level_holds_unless_the_teller_says_why(rules: RuleSet) -> Non
     rec = state.to_record(rules, lowered, decision=None, closed_at=now)
     assert rec.extra["lobby_level_lowered"] == "客户家属到场核实，确为给儿子付学费"
     assert rec.handoff_from_uid == lobby.uid
+
+
+async def test_the_teller_records_why_the_counter_goes_below_the_lobby(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
+    from datetime import timedelta
+
+    from teller_guard.core.models import FiredSignal
+    from teller_guard.core.records import DecisionRecord, InterventionRecord
+    from teller_guard.ui.screens.reason import ReasonModal
+    from tests.factories import FROZEN_NOW
+
+    # The lobby heard a story the counter has not (yet): it scored 高; the counter alone sees 低.
+    d = rules.decisions["to_counter"]
+    refuses = rules.signals["refuses_to_verify"]
+    lobby = InterventionRecord(
+        channel="atm",
+        started_at=FROZEN_NOW - timedelta(minutes=6),
+        closed_at=FROZEN_NOW - timedelta(minutes=4),
+        branch_code=rules.branch.code,
+        staff_id="L001",
+        staff_role="lobby",
+        amount_fen=300_000,
+        score=60,
+        level="high",
+        rules_version=rules.version,
+        signals=(
+            FiredSignal(
+                id=refuses.id,
+                label=refuses.label,
+                category=refuses.category,
+                points=refuses.weight,
+                evidence="三提醒·客户是否愿意先核实再转账？：否",
+                reason=refuses.reason.format(evidence="三提醒·客户是否愿意先核实再转账？：否"),
+            ),
+        ),
+        decision=DecisionRecord(decision=d.id, label=d.label, group=d.group, decided_by="L001", decided_at=FROZEN_NOW),
+    )
+    repo.save_intervention(lobby)
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        counter = app.screen
+        assert isinstance(counter, CounterScreen)
+        assert counter.check_action("lower_than_lobby", ()) is False  # not a hand-off yet
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert counter.check_action("lower_than_lobby", ()) is True
+        counter._rescore()
+        before = counter.assessment
+        assert before is not None and HELD_SIGNAL in {s.id for s in before.signals}, before
+        assert before.level == "high" and "refuses_to_verify" in {s.id for s in before.signals}
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonModal)
+        await pilot.press(*"短", "enter")  # too short: stays
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonModal)
+        await pilot.press("backspace", *"家属到场核实确为学费", "enter")
+        await settle(pilot)
+        assert app.screen is counter
+        assert counter.state.handoff_lowered_reason == "家属到场核实确为学费"
+        a = counter.assessment
+        assert a is not None and HELD_SIGNAL not in {s.id for s in a.signals} and a.level == "low"
+        assert "refuses_to_verify" in {s.id for s in a.signals}  # what the lobby saw stays on record
+        record = counter.state.to_record(rules, a, decision=None, closed_at=lobby.closed_at)
+        assert record.extra["lobby_level_lowered"] == "家属到场核实确为学费"

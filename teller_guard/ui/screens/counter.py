@@ -54,6 +54,7 @@ from teller_guard.ui.screens.confirm import ConfirmModal
 from teller_guard.ui.screens.decision import DecisionModal
 from teller_guard.ui.screens.handoffs import HandoffsModal
 from teller_guard.ui.screens.history import HistoryScreen
+from teller_guard.ui.screens.reason import ReasonModal
 from teller_guard.ui.screens.resume import ResumeChoice, ResumeModal
 from teller_guard.ui.widgets.risk_panel import RiskPanel
 
@@ -84,6 +85,13 @@ class CounterScreen(AppScreen[None]):
         Binding("f4", "handoffs", "大堂转来", id="counter-handoffs", tooltip="接转大堂带至柜台核实的客户"),
         Binding("f5", "new_case", "新业务", id="counter-new", tooltip="清空当前业务（已录入的记为放弃）"),
         Binding("tab", "next_field", "下一项", show=False, id="counter-next-field"),
+        Binding(
+            "ctrl+r",
+            "lower_than_lobby",
+            "低于大堂评估",
+            id="counter-lower-than-lobby",
+            tooltip="大堂转来的客户：写明理由后按柜面评估（否则不低于大堂评估）",
+        ),
     ]
 
     @dataclass
@@ -486,6 +494,8 @@ class CounterScreen(AppScreen[None]):
         # A digit typed while the focus is in 转账信息 belongs to the amount or the ID number,
         # never to 二看: after the amount, Tab lands on 转账/汇款, and an ID number typed there
         # used to tick 神色慌张, 看纸条 … silently.
+        if action == "lower_than_lobby":
+            return bool(self.state.handoff_level) and not self.state.handoff_lowered_reason
         return not (action == "look" and self._in_transfer_step())
 
     def action_next_field(self) -> None:
@@ -903,10 +913,34 @@ class CounterScreen(AppScreen[None]):
         banner = (
             f"大堂转来（{lobby.closed_at.astimezone(zone).strftime('%H:%M')} {where}，员工 {lobby.staff_id}，"
             f"大堂评估 {rules.levels[lobby.level].label} {lobby.score} 分）\n"
-            f"客户在大堂说：{said}\n大堂看到：{seen}"
+            f"客户在大堂说：{said}\n大堂看到：{seen}（柜面评估不低于大堂；确需调低按 Ctrl+R 写明理由）"
         )
         self._show_case(state, banner=banner)
         self._flush_draft()
+
+    def action_lower_than_lobby(self) -> None:
+        """Ctrl+R: the teller records why this hand-off may score below the lobby's level."""
+        level = self.ctx.rules.levels.get(self.state.handoff_level or "")
+        if level is None:
+            return
+
+        def recorded(reason: str | None) -> None:
+            if reason:
+                self.state.handoff_lowered_reason = reason
+                self._rescore()
+                self._flush_draft()
+                self.refresh_bindings()
+                self.notify(f"已记录理由，按柜面评估：{reason}", timeout=5)
+            self._back_to_form()
+
+        self.app.push_screen(
+            ReasonModal(
+                f"低于大堂评估（{level.label}风险 {self.state.handoff_score} 分）",
+                "大堂评估的等级会一直保留，除非写明为什么柜面核实后风险更低（例如家属到场核实）。理由记入本案记录。",
+                placeholder="柜面核实后风险更低的理由",
+            ),
+            recorded,
+        )
 
     def action_new_case(self) -> None:
         """F5: start over; a case already begun is recorded as abandoned, never just dropped."""
