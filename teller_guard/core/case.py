@@ -206,6 +206,11 @@ class CaseState(BaseModel):
         if "refused_notice" not in self.observations:
             self.observations = [*self.observations, "refused_notice"]
 
+    def lower_than_lobby(self, reason: str) -> None:
+        """The teller's reason for going below the lobby's level (kept with the record)."""
+        self.handoff_lowered_reason = reason.strip()
+        self.extra = {**self.extra, "lobby_level_lowered": reason.strip()}
+
     def held(self, rules: RuleSet, assessment: Assessment) -> Assessment:
         """``assessment`` with the lobby's record kept, for a case continued from the lobby."""
         if not self.handoff_level:
@@ -284,11 +289,7 @@ class CaseState(BaseModel):
             corrects_uid=self.corrects_uid,
             correction_reason=self.correction_reason,
             step_seconds=dict(self.step_seconds),
-            extra=(
-                {**self.extra, "lobby_level_lowered": self.handoff_lowered_reason.strip()}
-                if self.handoff_level and self.handoff_lowered_reason
-                else dict(self.extra)
-            ),
+            extra=dict(self.extra),
         )
 
 

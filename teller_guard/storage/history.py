@@ -51,9 +51,9 @@ def _superseded():  # type: ignore[no-untyped-def]
     return select(InterventionRow.corrects_uid).where(col(InterventionRow.corrects_uid).is_not(None))
 
 
-def search(session: Session, q: HistoryQuery) -> list[tuple[InterventionRow, DecisionRow | None]]:
-    """The rows matching ``q`` (newest version of each record only), sorted."""
-    stmt = select(InterventionRow, DecisionRow).join(DecisionRow, isouter=True)
+def search(session: Session, q: HistoryQuery) -> list[str]:
+    """The uids of the records matching ``q`` (newest version of each record only), sorted."""
+    stmt = select(InterventionRow.uid).join(DecisionRow, isouter=True)
     stmt = stmt.where(col(InterventionRow.uid).not_in(_superseded()))
     if q.day_from is not None:
         stmt = stmt.where(InterventionRow.local_day >= q.day_from.isoformat())
@@ -93,10 +93,10 @@ def search(session: Session, q: HistoryQuery) -> list[tuple[InterventionRow, Dec
     return list(session.exec(stmt).all())
 
 
-def police_refs_to_follow(session: Session) -> list[tuple[InterventionRow, DecisionRow | None]]:
-    """Police cases (newest version) closed without a receipt number, oldest first."""
+def police_refs_to_follow(session: Session) -> list[str]:
+    """The uids of police cases (newest version) closed without a receipt number, oldest first."""
     stmt = (
-        select(InterventionRow, DecisionRow)
+        select(InterventionRow.uid)
         .join(DecisionRow)
         .where(
             DecisionRow.decision_group == "police",

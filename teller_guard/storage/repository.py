@@ -633,14 +633,20 @@ class Repository:
             return [self._summary(r, d) for r, d in s.exec(stmt).all()]
 
     def search_history(self, query: history.HistoryQuery) -> list[InterventionSummary]:
-        """History beyond today and this counter (:mod:`teller_guard.storage.history`)."""
+        """History beyond today and this counter (:mod:`teller_guard.storage.history`), in its order."""
         with self.session() as s:
-            return [self._summary(r, d) for r, d in history.search(s, query)]
+            found = history.search(s, query)
+        return self._in_order(found)
 
     def police_refs_to_follow(self) -> list[InterventionSummary]:
         """Police cases closed with the receipt number still to come, until a correction adds it."""
         with self.session() as s:
-            return [self._summary(r, d) for r, d in history.police_refs_to_follow(s)]
+            found = history.police_refs_to_follow(s)
+        return self._in_order(found)
+
+    def _in_order(self, uids: list[str]) -> list[InterventionSummary]:
+        by_uid = {x.uid: x for x in self.summaries(uids=uids)} if uids else {}
+        return [by_uid[u] for u in uids if u in by_uid]
 
     def latest_version(self, uid: str) -> InterventionRecord | None:
         """The newest correction of ``uid`` (following corrections of corrections), or the record itself."""

@@ -81,7 +81,7 @@ def test_the_lobby_level_holds_unless_the_teller_says_why(rules: RuleSet) -> Non
     assert carried and all(s.points == 0 for s in carried)
     assert {s.id for s in scored.signals} <= set(ids)
 
-    state.handoff_lowered_reason = "客户家属到场核实，确为给儿子付学费"
+    state.lower_than_lobby("客户家属到场核实，确为给儿子付学费")
     lowered = state.held(rules, bare)
     assert lowered.level == "low" and HELD_SIGNAL not in {s.id for s in lowered.signals}
     rec = state.to_record(rules, lowered, decision=None, closed_at=now)

@@ -926,7 +926,7 @@ class CounterScreen(AppScreen[None]):
 
         def recorded(reason: str | None) -> None:
             if reason:
-                self.state.handoff_lowered_reason = reason
+                self.state.lower_than_lobby(reason)
                 self._rescore()
                 self._flush_draft()
                 self.refresh_bindings()
