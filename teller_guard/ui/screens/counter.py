@@ -29,7 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select
 
 from teller_guard.core.case import CaseState, case_from_handoff
-from teller_guard.core.closing import closing_problems, needs_acknowledgement, takes_home_notice
+from teller_guard.core.closing import closing_problems, needs_acknowledgement
 from teller_guard.core.errors import InputError
 from teller_guard.core.limits import amount_problem_zh
 from teller_guard.core.models import Assessment
@@ -45,16 +45,13 @@ from teller_guard.core.records import (
 from teller_guard.core.schema import ItemDef
 from teller_guard.core.scoring import assess
 from teller_guard.core.vocabulary import SEX_LABELS
-from teller_guard.reports.notice import TAKE_HOME_KEY
 from teller_guard.storage.faults import teller_message
 from teller_guard.ui.context import AppScreen
-from teller_guard.ui.notice_output import deliver_notice
 from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.confirm import ConfirmModal
 from teller_guard.ui.screens.decision import DecisionModal
 from teller_guard.ui.screens.handoffs import HandoffsModal
 from teller_guard.ui.screens.history import HistoryScreen
-from teller_guard.ui.screens.reason import ReasonModal
 from teller_guard.ui.screens.resume import ResumeChoice, ResumeModal
 from teller_guard.ui.widgets.risk_panel import RiskPanel
 
@@ -80,18 +77,20 @@ class CounterScreen(AppScreen[None]):
 
     BINDING_GROUP_TITLE = "柜面"
     BINDINGS = [
+        # Only on a lobby hand-off (the banner names the key): see action_lower_than_lobby.
+        Binding(
+            "ctrl+r",
+            "lower_than_lobby",
+            "低于大堂评估",
+            show=False,
+            id="counter-lower-than-lobby",
+            tooltip="大堂转来的客户：写明理由后按柜面评估（否则不低于大堂评估）",
+        ),
         Binding("f2", "decide", "办结", id="counter-decide", tooltip="选择处理决定并保存本笔业务"),
         Binding("f3", "history", "今日记录", id="counter-history", tooltip="查看今天本柜员的干预记录"),
         Binding("f4", "handoffs", "大堂转来", id="counter-handoffs", tooltip="接转大堂带至柜台核实的客户"),
         Binding("f5", "new_case", "新业务", id="counter-new", tooltip="清空当前业务（已录入的记为放弃）"),
         Binding("tab", "next_field", "下一项", show=False, id="counter-next-field"),
-        Binding(
-            "ctrl+r",
-            "lower_than_lobby",
-            "低于大堂评估",
-            id="counter-lower-than-lobby",
-            tooltip="大堂转来的客户：写明理由后按柜面评估（否则不低于大堂评估）",
-        ),
     ]
 
     @dataclass
@@ -494,8 +493,6 @@ class CounterScreen(AppScreen[None]):
         # A digit typed while the focus is in 转账信息 belongs to the amount or the ID number,
         # never to 二看: after the amount, Tab lands on 转账/汇款, and an ID number typed there
         # used to tick 神色慌张, 看纸条 … silently.
-        if action == "lower_than_lobby":
-            return bool(self.state.handoff_level) and not self.state.handoff_lowered_reason
         return not (action == "look" and self._in_transfer_step())
 
     def action_next_field(self) -> None:
@@ -731,26 +728,10 @@ class CounterScreen(AppScreen[None]):
         rules = self.ctx.rules
         if needs_acknowledgement(rules, decision.decision, self.assessment.level, "counter"):
             self._get_serial(decision, self.assessment)
-        elif takes_home_notice(rules, decision.decision, "counter"):
+        elif self._takes_home(decision):
             self._take_home(decision, self.assessment)
         else:
             self._close(decision, self.assessment, None)
-
-    @work(thread=True, group="notice", description="领取客户留存告知书编号")
-    def _take_home(self, decision: DecisionRecord, assessment: Assessment) -> None:
-        """A stopped case: the customer takes a notice home; its serial goes on the record."""
-        try:
-            serial = self.ctx.repo.next_notice_serial(
-                self.ctx.rules.branch.code, draft_id=self.state.draft_id, at=self.ctx.now()
-            )
-        except Exception as exc:  # the case stays on screen; F2 tries again
-            self.post_message(self.SaveFailed(f"未能领取告知书编号：{teller_message(exc)}"))
-            return
-        self.app.call_from_thread(self._close_taking_home, decision, assessment, serial)
-
-    def _close_taking_home(self, decision: DecisionRecord, assessment: Assessment, serial: str) -> None:
-        self.state.extra = {**self.state.extra, TAKE_HOME_KEY: serial}
-        self._close(decision, assessment, None)
 
     def _back_to_form(self) -> None:
         self.query_one("#amount", Input).focus()
@@ -853,8 +834,7 @@ class CounterScreen(AppScreen[None]):
         else:
             label = rec.decision.label if rec.decision else ""
             self.notify(f"已保存：{format_yuan(rec.amount_fen)} · 风险{level} · {label}", timeout=4)
-            if TAKE_HOME_KEY in rec.extra:
-                deliver_notice(self, rec, rec.extra[TAKE_HOME_KEY])
+            self._hand_over_notice(rec)
         self._new_case()
 
     @on(SaveFailed)
@@ -918,10 +898,45 @@ class CounterScreen(AppScreen[None]):
         self._show_case(state, banner=banner)
         self._flush_draft()
 
+    # ------------------------------------------------------------ the flow: take-home notice, hand-off level
+    def _takes_home(self, decision: DecisionRecord) -> bool:
+        from teller_guard.core.closing import takes_home_notice
+
+        return takes_home_notice(self.ctx.rules, decision.decision, "counter")
+
+    @work(thread=True, group="notice", description="领取客户留存告知书编号")
+    def _take_home(self, decision: DecisionRecord, assessment: Assessment) -> None:
+        """A stopped case: the customer takes a notice home; its serial goes on the record."""
+        try:
+            serial = self.ctx.repo.next_notice_serial(
+                self.ctx.rules.branch.code, draft_id=self.state.draft_id, at=self.ctx.now()
+            )
+        except Exception as exc:  # the case stays on screen; F2 tries again
+            self.post_message(self.SaveFailed(f"未能领取告知书编号：{teller_message(exc)}"))
+            return
+        self.app.call_from_thread(self._close_taking_home, decision, assessment, serial)
+
+    def _close_taking_home(self, decision: DecisionRecord, assessment: Assessment, serial: str) -> None:
+        from teller_guard.reports.notice import TAKE_HOME_KEY
+
+        self.state.extra = {**self.state.extra, TAKE_HOME_KEY: serial}
+        self._close(decision, assessment, None)
+
+    def _hand_over_notice(self, rec: InterventionRecord) -> None:
+        """After the save: write and print the take-home notice of a stopped case."""
+        from teller_guard.reports.notice import TAKE_HOME_KEY
+        from teller_guard.ui.notice_output import deliver_notice
+
+        if TAKE_HOME_KEY in rec.extra:
+            deliver_notice(self, rec, rec.extra[TAKE_HOME_KEY])
+
     def action_lower_than_lobby(self) -> None:
-        """Ctrl+R: the teller records why this hand-off may score below the lobby's level."""
+        """Ctrl+R (a lobby hand-off only): the teller records why the case may score below the
+        lobby's level."""
+        from teller_guard.ui.screens.reason import ReasonModal
+
         level = self.ctx.rules.levels.get(self.state.handoff_level or "")
-        if level is None:
+        if level is None or self.state.handoff_lowered_reason:
             return
 
         def recorded(reason: str | None) -> None:

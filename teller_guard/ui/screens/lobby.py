@@ -56,6 +56,8 @@ class LobbyScreen(AppScreen[None]):
 
     BINDING_GROUP_TITLE = "大堂「一问二看三提醒」"
     BINDINGS = [
+        Binding("f6", "jump('remind')", "三提醒", tooltip="直接跳到三提醒（顶部进度行也可点）", id="lobby-jump-remind"),
+        Binding("f7", "jump('outcome')", "结果", tooltip="直接跳到结果（顶部进度行也可点）", id="lobby-jump-outcome"),
         Binding("1", "look('1')", "二看1", tooltip="勾选/取消二看第 1 项（神态不合常理）", id="lobby-look-1"),
         Binding("2", "look('2')", "二看2", tooltip="勾选/取消二看第 2 项（边接电话边操作）", id="lobby-look-2"),
         Binding("3", "look('3')", "二看3", tooltip="勾选/取消二看第 3 项（边看纸条、短信边操作）", id="lobby-look-3"),
@@ -69,8 +71,6 @@ class LobbyScreen(AppScreen[None]):
             priority=True,
         ),
         Binding("ctrl+n", "new_case", "新客户", tooltip="放弃当前记录，开始接待下一位客户", id="lobby-new-case"),
-        Binding("f6", "jump('remind')", "三提醒", tooltip="直接跳到三提醒（顶部进度行也可点）", id="lobby-jump-remind"),
-        Binding("f7", "jump('outcome')", "结果", tooltip="直接跳到结果（顶部进度行也可点）", id="lobby-jump-outcome"),
     ]
     """Every key also has a tile to tap; keys are for the desktop terminal."""
 
