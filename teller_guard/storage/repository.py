@@ -33,8 +33,9 @@ from teller_guard.core.records import (
     Staff,
     TypologyRef,
 )
-from teller_guard.storage import history, serials
+from teller_guard.storage import serials
 from teller_guard.storage.db import ensure_schema, make_engine
+from teller_guard.storage.history import HistoryQuery, police_refs_to_follow, search
 from teller_guard.storage.retry import run_with_retry
 from teller_guard.storage.staff import StaffStore
 from teller_guard.storage.tables import (
@@ -632,16 +633,16 @@ class Repository:
         with self.session() as s:
             return [self._summary(r, d) for r, d in s.exec(stmt).all()]
 
-    def search_history(self, query: history.HistoryQuery) -> list[InterventionSummary]:
+    def search_history(self, query: HistoryQuery) -> list[InterventionSummary]:
         """History beyond today and this counter (:mod:`teller_guard.storage.history`), in its order."""
         with self.session() as s:
-            found = history.search(s, query)
+            found = search(s, query)
         return self._in_order(found)
 
     def police_refs_to_follow(self) -> list[InterventionSummary]:
         """Police cases closed with the receipt number still to come, until a correction adds it."""
         with self.session() as s:
-            found = history.police_refs_to_follow(s)
+            found = police_refs_to_follow(s)
         return self._in_order(found)
 
     def _in_order(self, uids: list[str]) -> list[InterventionSummary]:
