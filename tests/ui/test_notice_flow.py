@@ -100,3 +100,34 @@ async def test_police_closes_with_the_receipt_number_to_follow_and_is_listed(
     assert rec is not None and rec.decision is not None
     assert rec.decision.police_ref is None and rec.decision.police_called_at is not None
     assert [s.uid for s in repo.police_refs_to_follow()] == [rec.uid]
+
+
+async def test_decision_digits_keep_their_meaning_at_every_level(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
+    """At 极高 正常办理 and 加强提示后办理 are not offered: 5 is still 停止办理并报警, 1 says why not."""
+    from textual.widgets import Label
+
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, POLICE_CASE)
+        await pilot.press("f2")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, DecisionModal)
+        assert "proceed" not in modal.choices
+        police = [n for d, n in modal.numbers.items() if d == "police"][0]
+        dissuaded = [n for d, n in modal.numbers.items() if d == "dissuaded"][0]
+        await pilot.press(str(dissuaded))
+        await pilot.pause()
+        assert modal.chosen == "dissuaded"
+        await pilot.press(str(police))
+        await pilot.pause()
+        assert modal.chosen == "police"
+        await pilot.press("1")
+        await pilot.pause()
+        assert modal.chosen == "police"  # unchanged
+        assert "不能选择“正常办理”" in str(modal.query_one("#decision-problems", Label).render())
+        # At 80×24 the dialog scrolls instead of clipping: the hint line at its end can be reached.
+        box = modal.query_one("#decision-box")
+        assert box.region.bottom <= 24

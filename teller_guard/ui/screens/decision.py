@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -98,6 +98,9 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
         """Checklist prompts still unanswered, shown as a reminder (not a block)."""
         self.choices = decisions_allowed(rules, "counter", assessment)
         """Decision ids offered, in policy order."""
+        self.numbers = {d.id: n for n, d in enumerate(rules.decisions_for("counter"), start=1)}
+        """Each counter decision's digit: its place in the policy, the same at every level (a
+        digit never changes meaning; one not offered at this level says so)."""
         self.case_uid = case_uid
         """The case being closed (what a supervisor's approval is for)."""
         self.approval: Approval | None = None
@@ -106,15 +109,13 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         a = self.assessment
-        with Vertical(id="decision-box"):
+        with VerticalScroll(id="decision-box"):
             yield Label(
                 f"办结：风险 {a.level_label}（{a.score} 分） — {a.action}", classes="title", id="decision-title"
             )
             if self.unanswered:
                 yield Label("尚未询问/核对：" + "；".join(self.unanswered), classes="hint", id="decision-unanswered")
-            options = [
-                Option(f"{n}  {self.rules.decisions[d].label}", id=d) for n, d in enumerate(self.choices, start=1)
-            ]
+            options = [Option(f"{self.numbers[d]}  {self.rules.decisions[d].label}", id=d) for d in self.choices]
             yield OptionList(*options, id="decision-list")
             with Vertical(id="supervisor-box", classes="decision-extra"):
                 yield SupervisorApproval(
@@ -157,9 +158,19 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
         """The list is numbered: a digit on the list highlights that decision (Enter confirms)."""
         options = self.query_one("#decision-list", OptionList)
         char = event.character or ""
-        if self.focused is options and char.isdigit() and 1 <= int(char) <= len(self.choices):
-            event.stop()
-            options.highlighted = int(char) - 1
+        if self.focused is not options or not char.isdigit():
+            return
+        wanted = next((d for d, n in self.numbers.items() if n == int(char)), None)
+        if wanted is None:
+            return
+        event.stop()
+        if wanted in self.choices:
+            options.highlighted = self.choices.index(wanted)
+        else:
+            label = self.rules.decisions[wanted].label
+            self.query_one("#decision-problems", Label).update(
+                f"✗ {self.assessment.level_label}风险不能选择“{label}”（{char}）"
+            )
 
     def on_mount(self) -> None:
         options = self.query_one("#decision-list", OptionList)
