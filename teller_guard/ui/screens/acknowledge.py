@@ -281,9 +281,7 @@ class AcknowledgeScreen(AppModal[AcknowledgementRecord | None]):
     def _notice_saved(self, event: NoticeSaved) -> None:
         first = self.notice_path is None
         self.notice_path = event.path
-        self.query_one("#ack-file", Label).update(
-            f"告知书已生成：{event.path}（Ctrl+P 打印，交客户阅读签字）"
-        )
+        self.query_one("#ack-file", Label).update(f"告知书已生成（Ctrl+P 打印，交客户阅读签字）：{event.path}")
         if first and self.rules.branch.printer:
             self.action_print_notice()
 
