@@ -217,3 +217,5 @@ async def test_reprint_from_the_record_view_reaches_the_printer(
         ).stdout.split()
     )
     assert "客户留存联" in flat and "劝阻成功" in flat
+    # The copy given to the customer was not kept here: the reprint says it is one.
+    assert "补打件" in flat

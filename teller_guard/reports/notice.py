@@ -113,6 +113,8 @@ class NoticeDoc:
     help: tuple[str, ...] = ()
     """On a take-home notice: where to get help (110, 96110, the branch's phone)."""
     subtitle: str = ""
+    reprint: bool = False
+    """Written again from the logged record (the copy given to the customer was not kept): marked 补打."""
 
     def footer(self) -> tuple[str, str]:
         """The two lines that tie a paper copy to the logged record."""
@@ -136,6 +138,7 @@ def build_notice(
     tz: ZoneInfo | str = "Asia/Shanghai",
     preview: bool = False,
     decision: str | None = None,
+    reprint: bool = False,
 ) -> NoticeDoc:
     """Word the bespoke notice for one intervention.
 
@@ -222,6 +225,7 @@ def build_notice(
         told=tuple(n.take_home.told[group]) if take_home and group else (),  # type: ignore[index]
         help=_help_lines(rules) if take_home else (),
         subtitle=n.take_home.title if take_home else "",
+        reprint=reprint,
     )
 
 
@@ -282,6 +286,7 @@ def issue_notice(
     folder: Path,
     decision: str | None = None,
     font: NoticeFont | None = None,
+    reprint: bool = False,
 ) -> Path:
     """Word and write the notice of ``record`` as ``<folder>/<serial>.pdf`` (the counter's
     notices folder); a reprint with the same serial and issue time is the same document.
@@ -290,7 +295,7 @@ def issue_notice(
         FontError: no CJK font.
         OSError: the file cannot be written.
     """
-    doc = build_notice(rules, record, serial=serial, issued_at=issued_at, tz=tz, decision=decision)
+    doc = build_notice(rules, record, serial=serial, issued_at=issued_at, tz=tz, decision=decision, reprint=reprint)
     return write_notice_pdf(doc, folder / f"{serial}.pdf", font=font, created=issued_at)
 
 

@@ -60,7 +60,9 @@ def deliver_notice(
             if reprint and kept.is_file():
                 path = kept
             else:
-                path = issue_notice(rules, record, serial=serial, issued_at=issued_at, tz=zone, folder=folder)
+                path = issue_notice(
+                    rules, record, serial=serial, issued_at=issued_at, tz=zone, folder=folder, reprint=reprint
+                )
         except (OSError, NoticeFontError, ValueError) as exc:
             node.app.call_from_thread(node.app.notify, f"告知书生成失败：{exc}", severity="error", timeout=10)
             return
