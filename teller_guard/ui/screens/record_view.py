@@ -156,7 +156,7 @@ def render_record(
         parts.append(Text(line, style="bold yellow"))
     parts.append(Text(""))
     if corrections:
-        parts.append(Text("更正记录：", style="bold yellow"))
+        parts.append(Text("更正记录：（本记录保持原样，以最新一条更正为准，统计按更正后计）", style="bold yellow"))
         for c in corrections:
             parts.append(Text(f"  {t(c.closed_at)} · {c.staff_id} · {c.uid} · {c.decision_label or '—'}"))
     else:
