@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from teller_guard.config import Settings
 from teller_guard.core.case import case_from_handoff
 from teller_guard.core.handoff import HELD_SIGNAL, LOBBY_EVIDENCE
@@ -157,3 +159,45 @@ async def test_the_teller_records_why_the_counter_goes_below_the_lobby(
         assert "refuses_to_verify" in {s.id for s in a.signals}  # what the lobby saw stays on record
         record = counter.state.to_record(rules, a, decision=None, closed_at=lobby.closed_at)
         assert record.extra["lobby_level_lowered"] == "家属到场核实确为学费"
+
+
+def test_the_counter_record_shows_what_the_lobby_recorded(rules: RuleSet) -> None:
+    import io
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from teller_guard.core.records import AnswerRecord, DecisionRecord, InterventionRecord
+    from teller_guard.ui.screens.record_view import render_record
+
+    now = datetime(2026, 11, 25, 2, 30, tzinfo=UTC)
+    scored = assess(rules, AssessmentInput(channel="atm", amount=50000, answers={"business": "transfer_told"}))
+    lobby = InterventionRecord(
+        channel="atm",
+        started_at=now,
+        closed_at=now,
+        branch_code="BR0001",
+        staff_id="L001",
+        amount_fen=5_000_000,
+        answers=(AnswerRecord(item_id="business", value="transfer_told", said="对方让我转", answered_at=now),),
+        score=scored.score,
+        level=scored.level,
+        rules_version=scored.rules_version,
+        signals=scored.signals,
+        decision=DecisionRecord(
+            decision="to_counter", label="带至柜台", group="handoff", decided_by="L001", decided_at=now
+        ),
+    )
+    counter = case_from_handoff(rules, lobby, staff_id="T001")
+    rec = counter.to_record(
+        rules,
+        counter.held(rules, assess(rules, AssessmentInput(channel="counter", amount=50000))),
+        decision=None,
+        closed_at=now,
+    )
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(render_record(rec, [], rules, ZoneInfo("Asia/Shanghai"), lobby))
+    text = console.export_text()
+    assert f"大堂记录 {lobby.uid[:8]}" in text and "员工 L001" in text
+    assert "按对方要求转账" in text and "对方让我转" in text
+    assert "大堂信号：" in text

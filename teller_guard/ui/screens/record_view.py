@@ -40,10 +40,34 @@ def _answer_text(rules: RuleSet, channel: str, item_id: str, value: object) -> s
     return "—" if value is None else str(value)
 
 
+def lobby_lines(lobby: InterventionRecord, rules: RuleSet, zone: ZoneInfo) -> list[str]:
+    """What the lobby recorded for the customer a counter case continues (one customer, one story)."""
+    level = rules.levels[lobby.level].label if lobby.level in rules.levels else lobby.level
+    lines = [
+        f"大堂记录 {lobby.uid[:8]} · {lobby.closed_at.astimezone(zone):%H:%M} · 员工 {lobby.staff_id} · "
+        f"评估 {level} {lobby.score} 分"
+    ]
+    for a in lobby.answers:
+        item = rules.item(lobby.channel, a.item_id)
+        if item is None or a.value is None and not a.said:
+            continue
+        answer = _answer_text(rules, lobby.channel, a.item_id, a.value) if a.value is not None else ""
+        said = f"（原话：{a.said}）" if a.said else ""
+        lines.append(f"  {item.step}·{item.prompt} {answer}{said}")
+    if lobby.signals:
+        lines.append("  大堂信号：" + "、".join(s.label for s in lobby.signals))
+    return lines
+
+
 def render_record(
-    rec: InterventionRecord, corrections: list[InterventionSummary], rules: RuleSet, zone: ZoneInfo
+    rec: InterventionRecord,
+    corrections: list[InterventionSummary],
+    rules: RuleSet,
+    zone: ZoneInfo,
+    lobby: InterventionRecord | None = None,
 ) -> RenderableType:
-    """Everything in the record as Rich renderables, in the order the teller worked."""
+    """Everything in the record as Rich renderables, in the order the teller worked (and, for a
+    hand-off, what the lobby recorded first)."""
 
     def t(moment: datetime | None) -> str:
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if moment else "—"
@@ -109,7 +133,10 @@ def render_record(
     for s in rec.signals:
         signals.add_row(f"+{s.points}", s.label, s.evidence, s.reason)
 
-    parts: list[RenderableType] = [head, Text(""), facts, Text(""), answers, Text(""), signals]
+    parts: list[RenderableType] = [head, Text(""), facts, Text("")]
+    if lobby is not None:
+        parts += [Text("\n".join(lobby_lines(lobby, rules, zone)), style="yellow"), Text("")]
+    parts += [answers, Text(""), signals]
     if rec.typologies:
         parts += [Text("疑似诈骗类型：" + "；".join(x.label for x in rec.typologies), style="bold red")]
     parts.append(Text(""))
@@ -209,9 +236,15 @@ class RecordViewScreen(AppScreen[None]):
         repo = self.ctx.repo
         rec = repo.get(self.uid)
         corrections = repo.corrections_of(self.uid) if rec else []
-        self.app.call_from_thread(self._show, rec, corrections)
+        lobby = repo.get(rec.handoff_from_uid) if rec and rec.handoff_from_uid else None
+        self.app.call_from_thread(self._show, rec, corrections, lobby)
 
-    def _show(self, rec: InterventionRecord | None, corrections: list[InterventionSummary]) -> None:
+    def _show(
+        self,
+        rec: InterventionRecord | None,
+        corrections: list[InterventionSummary],
+        lobby: InterventionRecord | None = None,
+    ) -> None:
         self.record = rec
         body = self.query_one("#record-body", Static)
         if rec is None:
@@ -223,7 +256,7 @@ class RecordViewScreen(AppScreen[None]):
             self.record = None
             body.update("只能查看本人办理的记录")
             return
-        body.update(render_record(rec, corrections, self.ctx.rules, self.ctx.settings.zone))
+        body.update(render_record(rec, corrections, self.ctx.rules, self.ctx.settings.zone, lobby))
         self.query_one("#record-scroll").focus()
 
     def action_reprint(self) -> None:
