@@ -12,8 +12,8 @@ from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet
 from teller_guard.storage.db import make_engine
 from teller_guard.storage.repository import Repository
-from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
+from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.decision import DecisionModal
 from tests.factories import frozen_clock
 from tests.ui.helpers import LOW_RISK_ANSWERS, answer_all, focus, make_counter_app
