@@ -35,6 +35,9 @@ DEBIAN_PACKAGE_OF = {
     "soffice": "libreoffice-calc-nogui",
     "psql": "postgresql",
     "lp": "cups-client",
+    "lpadmin": "cups-client",
+    "lpstat": "cups-client",
+    "cupsd": "cups",
 }
 """The Debian package ``.ci/run`` installs for each system tool a test calls."""
 

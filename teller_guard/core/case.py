@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from teller_guard.core.errors import InputError
 from teller_guard.core.idcard import age_on, customer_ref, mask_id, parse_id_number
-from teller_guard.core.models import Assessment, AssessmentInput, CustomerFacts
+from teller_guard.core.models import Assessment, AssessmentInput, CustomerFacts, FiredSignal
 from teller_guard.core.money import parse_yuan, yuan_to_fen
 from teller_guard.core.records import (
     AcknowledgementRecord,
@@ -70,6 +70,14 @@ class CaseState(BaseModel):
     """Earlier stated purposes, when the customer's story changed."""
     step_seconds: dict[str, int] = {}
     handoff_from_uid: str | None = None
+    handoff_level: str | None = None
+    """The lobby's level: the counter's does not fall below it (:func:`teller_guard.core.handoff.hold_lobby_level`)."""
+    handoff_score: int = 0
+    handoff_staff: str = ""
+    handoff_signals: list[FiredSignal] = []
+    """What the lobby's record fired, carried to the counter's."""
+    handoff_lowered_reason: str | None = None
+    """Why the teller went below the lobby's level (logged in ``extra``); none: the lobby's level holds."""
     corrects_uid: str | None = None
     correction_reason: str | None = None
     notice_serial: str | None = None
@@ -197,6 +205,27 @@ class CaseState(BaseModel):
         if "refused_notice" not in self.observations:
             self.observations = [*self.observations, "refused_notice"]
 
+    def lower_than_lobby(self, reason: str) -> None:
+        """The teller's reason for going below the lobby's level (kept with the record)."""
+        self.handoff_lowered_reason = reason.strip()
+        self.extra = {**self.extra, "lobby_level_lowered": reason.strip()}
+
+    def held(self, rules: RuleSet, assessment: Assessment) -> Assessment:
+        """``assessment`` with the lobby's record kept, for a case continued from the lobby."""
+        if not self.handoff_level:
+            return assessment
+        from teller_guard.core.handoff import hold_lobby_level
+
+        return hold_lobby_level(
+            rules,
+            assessment,
+            lobby_level=self.handoff_level,
+            lobby_score=self.handoff_score,
+            lobby_signals=tuple(self.handoff_signals),
+            lobby_staff=self.handoff_staff,
+            lowered_reason=self.handoff_lowered_reason,
+        )
+
     # ------------------------------------------------------------ closing
     def to_record(
         self,
@@ -280,9 +309,11 @@ def case_from_handoff(
     saw (二看) are carried over; the counter's own questions are still asked where the lobby
     did not cover them.
     """
+    from teller_guard.core.handoff import carried_answers
+
     counter = rules.checklist_for("counter")
     counter_items = {i.id for i in counter.item}
-    answers: dict[str, bool | str] = {}
+    answers: dict[str, bool | str] = dict(carried_answers(rules, lobby))
     for sid in lobby.observations:
         item = _HANDOFF_LOOKS.get(sid)
         if item in counter_items:
@@ -307,4 +338,8 @@ def case_from_handoff(
         answers=answers,
         said=said,
         handoff_from_uid=lobby.uid,
+        handoff_level=lobby.level,
+        handoff_score=lobby.score,
+        handoff_staff=lobby.staff_id,
+        handoff_signals=list(lobby.signals),
     )

@@ -47,8 +47,19 @@ def _approved(supervisor_id: str | None, reason: str | None, auth: str | None, t
 
 def needs_acknowledgement(rules: RuleSet, decision_id: str, level: str, channel: str) -> bool:
     """The notice must be signed (or the refusal/override recorded) before money leaves the
-    counter at medium risk and above; for low risk it is offered but not required."""
-    return channel == "counter" and rules.decisions[decision_id].group in PROCEED_GROUPS and level != "low"
+    counter at medium risk and above, and at low risk too where the branch's policy says every
+    remittance customer signs (``[notice] low_risk_signs``, the seeds' procedure)."""
+    return (
+        channel == "counter"
+        and rules.decisions[decision_id].group in PROCEED_GROUPS
+        and (level != "low" or rules.policy.notice.low_risk_signs)
+    )
+
+
+def takes_home_notice(rules: RuleSet, decision_id: str, channel: str) -> bool:
+    """The customer leaves with a take-home notice (what they were told, where to get help):
+    the counter deferred, dissuaded or stopped the transfer."""
+    return channel == "counter" and rules.decisions[decision_id].group in ("deferred", "dissuaded", "police")
 
 
 def closing_problems(
@@ -57,8 +68,14 @@ def closing_problems(
     assessment: Assessment,
     decision: DecisionRecord,
     acknowledgement: AcknowledgementRecord | None,
+    *,
+    police_ref_to_follow: bool = False,
 ) -> list[str]:
-    """Every reason (in Chinese, for the screen) why this case cannot close this way; empty if it can."""
+    """Every reason (in Chinese, for the screen) why this case cannot close this way; empty if it can.
+
+    A police case may close with the receipt number to follow (``police_ref_to_follow``: the
+    teller said so); the time of the call is always needed, and the record is listed until
+    the number is added as a correction (:mod:`teller_guard.core.corrections`)."""
     problems: list[str] = []
     d = rules.decisions.get(decision.decision)
     if d is None or channel not in d.channels:
@@ -75,8 +92,12 @@ def closing_problems(
         problems.append(f"{rules.levels[assessment.level].label}风险选择“{d.label}”须主管当场输入工号、密码和复核理由")
     if d.records_amount_protected and decision.amount_protected_fen <= 0:
         problems.append("请填写避免损失金额（客户放弃转账的金额）")
-    if d.records_police and not ((decision.police_ref or "").strip() and decision.police_called_at):
-        problems.append("请填写报警回执号/接警编号和报警时间")
+    if d.records_police:
+        has_ref = bool((decision.police_ref or "").strip())
+        if not decision.police_called_at:
+            problems.append("请填写报警时间" if has_ref or police_ref_to_follow else "请填写报警回执号/接警编号和报警时间")
+        elif not has_ref and not police_ref_to_follow:
+            problems.append("请填写报警回执号/接警编号（回执号尚未拿到时，勾选“回执号稍后补录”）")
     if needs_acknowledgement(rules, d.id, assessment.level, channel):
         if acknowledgement is None:
             problems.append("须客户签署《防范电信诈骗告知书》，或由主管说明理由后放行")

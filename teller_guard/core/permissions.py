@@ -105,6 +105,27 @@ def can_view_record(role: str | None, viewer_id: str, record_staff_id: str) -> b
     return can_read_stats(role) or viewer_id == record_staff_id
 
 
+CORRECTION_ROLES: frozenset[str] = frozenset({"supervisor"})
+"""Roles that may correct any record; others correct only their own (within the branch policy)."""
+
+HISTORY_ROLES: frozenset[str] = frozenset({"supervisor", "security", "admin"})
+"""Roles that may search the history of every counter and every day (others: their own records)."""
+
+
+def can_correct(role: str | None, corrector_id: str, record_staff_id: str) -> bool:
+    """Whether a member of staff may start a correction of a record: a supervisor any record,
+    anyone else their own (which fields, and whether a supervisor must approve, is
+    :func:`teller_guard.core.corrections.needs_approval`)."""
+    if role in CORRECTION_ROLES:
+        return True
+    return role in ("teller", "lobby") and corrector_id.casefold() == record_staff_id.casefold()
+
+
+def can_search_history(role: str | None) -> bool:
+    """Whether ``role`` may search every counter's records (not only their own)."""
+    return role in HISTORY_ROLES
+
+
 def may_approve(role: str | None, *, admin_may_approve: bool) -> bool:
     """Whether ``role`` may give a supervisor's approval (policy ``[access].admin_may_approve``)."""
     return role in APPROVER_ROLES or (admin_may_approve and role == "admin")

@@ -7,7 +7,7 @@ import string
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 Level = Literal["low", "medium", "high", "critical"]
 LEVELS: tuple[Level, ...] = ("low", "medium", "high", "critical")
@@ -49,6 +49,9 @@ class SignalDef(Strict):
     deposit, the whole balance …): given as ``facts`` to ``assess`` or answered at the counter."""
     min_level: Level | None = None
     """When this signal fires, the level is at least this (a floor, never a ceiling)."""
+    notice: Text | None = None
+    """What the customer reads on the notice instead of ``reason`` (which speaks to staff). When
+    absent the notice prints ``reason`` without staff-only evidence such as ``柜员观察``."""
 
     @model_validator(mode="after")
     def _observed_or_fact(self) -> SignalDef:
@@ -311,6 +314,37 @@ class AccessDef(Strict):
     """Shortest PIN that is not all digits (a passphrase)."""
 
 
+class NoticePolicyDef(Strict):
+    """Branch policy on the 《防范电信诈骗告知书》 (``[notice]`` in policy.toml)."""
+
+    low_risk_signs: StrictBool = True
+    """A low-risk remittance customer also reads and signs the notice before the money leaves.
+    The seeds apply the procedure to every personal remittance (002_f7b983d4df25ac30.txt:9);
+    a branch may set ``false``: then a low-risk case closes without a notice. At medium risk
+    and above the customer always signs (or the refusal or a supervisor's override is recorded)."""
+    source: Source = "002_f7b983d4df25ac30.txt:9"
+
+
+CorrectionField = Literal["police_ref", "decision", "amount_protected"]
+CORRECTION_FIELDS: tuple[CorrectionField, ...] = ("police_ref", "decision", "amount_protected")
+
+
+class CorrectionPolicyDef(Strict):
+    """Who may correct a closed record (``[corrections]`` in policy.toml). A correction is a new
+    record naming the old one; a supervisor may correct any field; a teller only their own
+    records, only these fields, and any other field with a supervisor's approval on the spot."""
+
+    teller_may: list[CorrectionField] = ["police_ref"]
+    """Fields a teller corrects on their own record without a supervisor (a late police receipt number)."""
+
+    @field_validator("teller_may")
+    @classmethod
+    def _no_repeats(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a field is listed twice")
+        return value
+
+
 class PolicyFile(Strict):
     meta: MetaDef
     level: list[LevelDef] = Field(min_length=4, max_length=4)
@@ -320,6 +354,10 @@ class PolicyFile(Strict):
     calibration: CalibrationDef | None = None
     access: AccessDef = AccessDef()
     """Sign-in, lock-out and approval policy (defaults when the table is absent)."""
+    notice: NoticePolicyDef = NoticePolicyDef()
+    """Who signs the notice (defaults when the table is absent: every remittance customer)."""
+    corrections: CorrectionPolicyDef = CorrectionPolicyDef()
+    """Who may correct which field of a closed record."""
 
 
 # ---------------------------------------------------------------- checklists/*.toml
@@ -379,6 +417,29 @@ class ChecklistFile(Strict):
 # ---------------------------------------------------------------- notice.toml
 
 
+STOPPED_WORDS = ("停止办理", "已停止", "暂缓办理")
+"""Words that tell the customer the transfer did not go ahead: never on a notice they sign to proceed."""
+
+
+class TakeHomeDef(Strict):
+    """The take-home notice: what the customer was told, per way the transfer ended."""
+
+    title: Text
+    """Printed under the notice title, e.g. （客户留存联）."""
+    told: dict[Literal["deferred", "dissuaded", "police"], list[Text]]
+    """Decision group → what the customer was told, in order (every group must be present)."""
+    help: list[Text] = Field(min_length=1)
+    """Where to get help (110, 96110); the branch's phone from ``branch.toml`` is added."""
+
+    @field_validator("told")
+    @classmethod
+    def _every_outcome(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        missing = [g for g in ("deferred", "dissuaded", "police") if not value.get(g)]
+        if missing:
+            raise ValueError(f"missing what the customer is told for: {', '.join(missing)}")
+        return value
+
+
 class NoticeFile(Strict):
     """The 《防范电信诈骗告知书》 text, versioned; the bespoke parts are filled per case."""
 
@@ -390,15 +451,31 @@ class NoticeFile(Strict):
     eight_whenever: list[Text] = Field(min_length=1)
     closing: Text
     declaration: list[Text] = Field(min_length=1)
+    """The customer's declaration on a notice signed before the money leaves (never on a
+    take-home notice: a customer whose transfer was stopped declares nothing)."""
     level_advice: dict[Level, Text]
+    """本行建议 on a take-home notice (the transfer was deferred, given up or stopped)."""
+    proceed_advice: dict[Level, Text]
+    """本行建议 on a notice signed before the transfer goes ahead: it warns, and never says the
+    bank stopped the transfer."""
+    take_home: TakeHomeDef
+    """The notice a customer takes home when the transfer did not go ahead."""
     sources: list[Source] = Field(min_length=1)
 
-    @field_validator("level_advice")
+    @field_validator("level_advice", "proceed_advice")
     @classmethod
     def _all_levels(cls, value: dict[str, str]) -> dict[str, str]:
         missing = [lv for lv in LEVELS if lv not in value]
         if missing:
             raise ValueError(f"missing advice for level(s): {', '.join(missing)}")
+        return value
+
+    @field_validator("proceed_advice")
+    @classmethod
+    def _proceed_goes_ahead(cls, value: dict[str, str]) -> dict[str, str]:
+        for level, text in value.items():
+            if any(word in text for word in STOPPED_WORDS):
+                raise ValueError(f"{level}: a notice signed before the transfer goes ahead cannot say it was stopped")
         return value
 
 
@@ -419,6 +496,10 @@ class BranchFile(Strict):
     atm_delay_reminder: str | None = None
     """Optional PBOC 24-hour delayed-arrival reminder (branch policy, 银发〔2016〕261号)."""
     atm_delay_reminder_source: str | None = None
+    phone: Annotated[str, Field(pattern=r"^[0-9][0-9 ()+-]{2,30}$")] | None = None
+    """The branch's telephone, printed on the take-home notice."""
+    printer: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,127}$")] | None = None
+    """The CUPS queue notices are printed on (``lp -d``); none: notices are only saved as PDF."""
 
 
 PLACEHOLDER_RE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")

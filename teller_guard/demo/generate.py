@@ -445,13 +445,19 @@ class DemoGenerator:
         if age != t.age and t.age_signals:
             signals, signals_json = _requote(t, t.age_signals, t.age_text, f"{age}岁", signals, signals_json)
 
-        # Time per step; the notice (medium and above at the counter) is a step of its own.
+        # Time per step; the notice (medium and above at the counter, and low too where the
+        # branch policy has every remittance customer sign it) is a step of its own.
         level = t.level
         has_ack = channel == "counter" and level != "low"
+        # A low-risk customer who signs as a matter of policy signs on paper at once; no random
+        # draw is spent on it, so the rest of a seeded run is the same with either policy.
+        low_ack = channel == "counter" and level == "low" and self.rules.policy.notice.low_risk_signs
         spans = STEP_SECONDS[channel][level]
         secs = [lo + int(rnd() * (hi - lo + 1)) for lo, hi in spans]
         if has_ack:
             secs[-1] += NOTICE_SECONDS[0] + int(rnd() * (NOTICE_SECONDS[1] - NOTICE_SECONDS[0] + 1))
+        elif low_ack:
+            secs[-1] += NOTICE_SECONDS[0]
         steps_db, steps_js = _STEP_FORMATS[channel]
         ordered = [secs[k] for k in _STEP_ORDER[channel]]
         duration = sum(secs)
@@ -470,11 +476,11 @@ class DemoGenerator:
             police_at_db, police_at_js = clock.db(at), clock.js(at)
         ack: tuple[Any, ...] | None = None
         ack_js = "null"
-        if has_ack:
-            method = _ACK_PICKER(rnd())
+        if has_ack or low_ack:
+            method = _ACK_PICKER(rnd()) if has_ack else "paper"
             k = counters[local] = counters.get(local, 0) + 1
             serial = f"DEMO-{local.replace('-', '')}-{k:04d}"  # next_notice_serial's shape, DEMO for the branch
-            at = closed - 5 - int(rnd() * 40)  # signed, then the case is closed
+            at = closed - 5 - (int(rnd() * 40) if has_ack else 20)  # signed, then the case is closed
             signer = None if method == "refused" else name
             ack = (method, serial, self._notice_version, self._notice_hash, signer, staff, clock.db(at), None, None)
             ack_js = (

@@ -23,15 +23,29 @@ command and the read-only record view all call it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from teller_guard.core.models import FiredSignal
 from teller_guard.core.money import format_yuan
 from teller_guard.core.notice_text import notice_text_hash
 from teller_guard.core.records import AcknowledgementRecord, InterventionRecord
 from teller_guard.core.rules import RuleSet
+from teller_guard.core.scoring import FACT_EVIDENCE, OBSERVED_BY
 from teller_guard.core.vocabulary import ACK_LABELS
+
+SIGN = "sign"
+"""A notice the customer signs before the money leaves: it warns and asks for the signature."""
+TAKE_HOME = "take_home"
+"""A notice the customer takes home when the transfer did not go ahead: what they were told,
+where to get help; nothing to declare, nothing to sign."""
+TAKE_HOME_GROUPS = ("deferred", "dissuaded", "police")
+"""Decision groups after which the money stays: their notice is a take-home notice."""
+STAFF_EVIDENCE = frozenset({*OBSERVED_BY.values(), FACT_EVIDENCE})
+"""Evidence that names who saw it (``柜员观察``) rather than what the customer said: staff-facing."""
 
 # ---------------------------------------------------------------- the document
 
@@ -75,6 +89,7 @@ class NoticeDoc:
     """``低风险`` / ``中风险`` / ``高风险`` / ``极高风险``."""
     score: int
     signals: tuple[NoticeSignal, ...]
+    """What the staff noticed, in words for the customer (one line each, never twice)."""
     typologies: tuple[NoticeTypology, ...]
     advice: str
     intro: tuple[str, ...]
@@ -89,6 +104,17 @@ class NoticeDoc:
     record_uid: str
     case_hash: str
     """The first 12 hex digits of :meth:`InterventionRecord.case_hash`."""
+    kind: str = SIGN
+    """:data:`SIGN` or :data:`TAKE_HOME`."""
+    outcome: str = ""
+    """On a take-home notice: how the transfer ended (the decision's label)."""
+    told: tuple[str, ...] = ()
+    """On a take-home notice: what the customer was told."""
+    help: tuple[str, ...] = ()
+    """On a take-home notice: where to get help (110, 96110, the branch's phone)."""
+    subtitle: str = ""
+    reprint: bool = False
+    """Written again from the logged record (the copy given to the customer was not kept): marked 补打."""
 
     def footer(self) -> tuple[str, str]:
         """The two lines that tie a paper copy to the logged record."""
@@ -111,8 +137,16 @@ def build_notice(
     issued_at: datetime,
     tz: ZoneInfo | str = "Asia/Shanghai",
     preview: bool = False,
+    decision: str | None = None,
+    reprint: bool = False,
 ) -> NoticeDoc:
     """Word the bespoke notice for one intervention.
+
+    The notice says what happened: before a transfer goes ahead (a proceed decision, or none
+    yet) it warns and asks for the signature; after a deferral, a dissuasion or a police case
+    it is a take-home notice — what the customer was told, where to get help — with no
+    declaration to sign. Only customer-facing words are printed (a signal's ``notice`` or its
+    reason without staff-only evidence), each line once.
 
     Args:
         rules: the rules in force (notice text, levels, typologies, branch).
@@ -122,6 +156,8 @@ def build_notice(
         issued_at: when the notice is printed (aware; shown in the branch's time zone).
         tz: the branch's time zone.
         preview: mark the notice as a sample not to be signed.
+        decision: the decision id the notice is printed for; default the record's own decision
+            (none: a notice to sign).
 
     Raises:
         ValueError: ``issued_at`` is naive.
@@ -139,6 +175,13 @@ def build_notice(
         customer += f"（{record.customer_age} 岁）"
     payee_parts = [p for p in (record.payee_name_masked, record.payee_account_masked) if p]
     payee = "  ".join(payee_parts) if payee_parts else "（未登记）"
+
+    decision_id = decision or (record.decision.decision if record.decision else None)
+    d = rules.decisions.get(decision_id) if decision_id else None
+    group = d.group if d else (record.decision.group if record.decision else None)
+    take_home = group in TAKE_HOME_GROUPS
+    printed_typologies = {ref.id for ref in record.typologies if ref.id in rules.typologies}
+    story_signals = {rules.typologies[t].signal for t in printed_typologies}
 
     typologies: list[NoticeTypology] = []
     for ref in record.typologies:
@@ -163,21 +206,101 @@ def build_notice(
         level=record.level,
         level_word=level_word,
         score=record.score,
-        signals=tuple(NoticeSignal(label=s.label, reason=s.reason) for s in record.signals),
+        signals=customer_signals(rules, record.signals, skip=story_signals),
         typologies=tuple(typologies),
-        advice=n.level_advice[record.level],
+        advice=(n.level_advice if take_home else n.proceed_advice)[record.level],
         intro=tuple(n.intro),
         musts=tuple(n.musts),
         six_ones=tuple(_strip_end(x) for x in n.six_ones),
         eight_whenever=tuple(_strip_end(x) for x in n.eight_whenever),
         closing=n.closing,
-        declaration=tuple(n.declaration),
+        declaration=() if take_home else tuple(n.declaration),
         notice_version=n.version,
         notice_text_hash=notice_text_hash(rules),
         rules_version=record.rules_version,
         record_uid=record.uid,
         case_hash=record.case_hash()[:12],
+        kind=TAKE_HOME if take_home else SIGN,
+        outcome=(d.label if d else record.decision.label if record.decision else "") if take_home else "",
+        told=tuple(n.take_home.told[group]) if take_home and group else (),  # type: ignore[index]
+        help=_help_lines(rules) if take_home else (),
+        subtitle=n.take_home.title if take_home else "",
+        reprint=reprint,
     )
+
+
+def _help_lines(rules: RuleSet) -> tuple[str, ...]:
+    lines = list(rules.notice.take_home.help)
+    if rules.branch.phone:
+        lines.append(f"{rules.branch.name}联系电话：{rules.branch.phone}")
+    return tuple(lines)
+
+
+def customer_line(rules: RuleSet, signal: FiredSignal) -> str:
+    """One fired signal as the customer reads it: the signal's ``notice`` wording, or its reason
+    with only the customer's own words as evidence (never ``柜员观察``, nor a checklist answer
+    such as ``二看·对用途、收款人含糊其辞``, which is how staff name their own steps)."""
+    sdef = rules.signals.get(signal.id)
+    if sdef is not None and sdef.notice:
+        return sdef.notice
+    steps = {f"{i.step}·" for c in rules.checklists.values() for i in c.item}
+    said = "；".join(
+        e
+        for e in signal.evidence.split("；")
+        if e and e not in STAFF_EVIDENCE and not any(e.startswith(step) for step in steps)
+    )
+    if sdef is None:
+        return signal.reason if said == signal.evidence else signal.label
+    if said:
+        return sdef.reason.format(evidence=said)
+    return sdef.reason.replace("（{evidence}）", "").replace("{evidence}", "").format()
+
+
+def customer_signals(
+    rules: RuleSet, signals: Iterable[FiredSignal], *, skip: Iterable[str] = ()
+) -> tuple[NoticeSignal, ...]:
+    """The fired signals as notice lines: customer-facing, each line once, ``skip`` left out (the
+    signals of a fraud type the notice explains in its own section)."""
+    skipped = set(skip)
+    seen: set[str] = set()
+    out: list[NoticeSignal] = []
+    for s in signals:
+        if s.id in skipped:
+            continue
+        line = customer_line(rules, s)
+        key = "".join(ch for ch in line if ch.isalnum())
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(NoticeSignal(label=s.label, reason=line))
+    return tuple(out)
+
+
+def issue_notice(
+    rules: RuleSet,
+    record: InterventionRecord,
+    *,
+    serial: str,
+    issued_at: datetime,
+    tz: ZoneInfo | str,
+    folder: Path,
+    decision: str | None = None,
+    font: NoticeFont | None = None,
+    reprint: bool = False,
+) -> Path:
+    """Word and write the notice of ``record`` as ``<folder>/<serial>.pdf`` (the counter's
+    notices folder); a reprint with the same serial and issue time is the same document.
+
+    Raises:
+        FontError: no CJK font.
+        OSError: the file cannot be written.
+    """
+    doc = build_notice(rules, record, serial=serial, issued_at=issued_at, tz=tz, decision=decision, reprint=reprint)
+    return write_notice_pdf(doc, folder / f"{serial}.pdf", font=font, created=issued_at)
+
+
+TAKE_HOME_KEY = "take_home_notice"
+"""``InterventionRecord.extra`` key: the serial of the take-home notice the customer was given."""
 
 
 # ---------------------------------------------------------------- acknowledgement, for other screens
@@ -234,6 +357,7 @@ __all__ = [
     "acknowledgement_lines",
     "build_notice",
     "find_cjk_font",
+    "issue_notice",
     "notice_text_hash",
     "refusal_fact",
     "write_notice_pdf",

@@ -33,6 +33,7 @@ from teller_guard.core.records import (
 )
 from teller_guard.storage import chain, mapping, serials
 from teller_guard.storage.db import ensure_schema, make_engine
+from teller_guard.storage.history import HistoryQuery, police_refs_to_follow, search
 from teller_guard.storage.retry import run_with_retry
 from teller_guard.storage.staff import StaffStore
 from teller_guard.storage.tables import (
@@ -280,7 +281,9 @@ class Repository:
             chain.append(conn, self.chain_key, now, "intervention", [iid])
             serials.settle_for_case(
                 conn,
-                used_serial=rec.acknowledgement.notice_serial if rec.acknowledgement else None,
+                used_serial=(
+                    rec.acknowledgement.notice_serial if rec.acknowledgement else rec.extra.get("take_home_notice")
+                ),
                 draft_id=draft_id,
                 intervention_uid=rec.uid,
                 at=now,
@@ -543,6 +546,37 @@ class Repository:
         )
         with self.session() as s:
             return [mapping.summary_from_rows(r, d) for r, d in s.exec(stmt).all()]
+
+    def search_history(self, query: HistoryQuery) -> list[InterventionSummary]:
+        """History beyond today and this counter (:mod:`teller_guard.storage.history`), in its order."""
+        with self.session() as s:
+            found = search(s, query)
+        return self._in_order(found)
+
+    def police_refs_to_follow(self) -> list[InterventionSummary]:
+        """Police cases closed with the receipt number still to come, until a correction adds it."""
+        with self.session() as s:
+            found = police_refs_to_follow(s)
+        return self._in_order(found)
+
+    def _in_order(self, uids: list[str]) -> list[InterventionSummary]:
+        by_uid = {x.uid: x for x in self.summaries(uids=uids)} if uids else {}
+        return [by_uid[u] for u in uids if u in by_uid]
+
+    def latest_version(self, uid: str) -> InterventionRecord | None:
+        """The newest correction of ``uid`` (following corrections of corrections), or the record itself."""
+        rec = self.get(uid)
+        seen = {uid}
+        while rec is not None:
+            newer = self.corrections_of(rec.uid)
+            if not newer:
+                return rec
+            nxt = max(newer, key=lambda c: c.closed_at).uid
+            if nxt in seen:
+                return rec
+            seen.add(nxt)
+            rec = self.get(nxt)
+        return None
 
     def corrections_of(self, uid: str) -> list[InterventionSummary]:
         stmt = (

@@ -174,6 +174,10 @@ class TellerGuardApp(App[None]):
             return not self._locked_or_out()
         if action == "sign_out":
             return self.context.staff is not None
+        if action == "quit":
+            # No 退出 in a browser tab (``serve``): closing the tab ends the session; quitting
+            # would only leave a dead page behind.
+            return not self.context.settings.session_client
         return True
 
     def _keep_open_work(self) -> None:

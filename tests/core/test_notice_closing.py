@@ -84,9 +84,37 @@ def test_no_acknowledgement_blocks_proceeding(rules: RuleSet, level: str) -> Non
     assert "须客户签署《防范电信诈骗告知书》，或由主管说明理由后放行" in problems
 
 
-def test_low_risk_offers_but_does_not_require_the_notice(rules: RuleSet) -> None:
-    assert not needs_acknowledgement(rules, "proceed", "low", "counter")
-    assert closing_problems(rules, "counter", assessment(rules, "low"), proceed(), None) == []
+def test_low_risk_signs_where_the_branch_policy_says_so(rules: RuleSet) -> None:
+    """The seeds' procedure (every remittance customer signs, 002:9) is the shipped policy."""
+    assert rules.policy.notice.low_risk_signs is True
+    assert needs_acknowledgement(rules, "proceed", "low", "counter")
+    assert closing_problems(rules, "counter", assessment(rules, "low"), proceed(), None) == [
+        "须客户签署《防范电信诈骗告知书》，或由主管说明理由后放行"
+    ]
+    assert closing_problems(rules, "counter", assessment(rules, "low"), proceed(), ack("paper")) == []
+
+
+def test_a_branch_may_ask_low_risk_customers_for_no_signature(rules: RuleSet) -> None:
+    from dataclasses import replace
+
+    policy = rules.policy.model_copy(
+        update={"notice": rules.policy.notice.model_copy(update={"low_risk_signs": False})}
+    )
+    offered = replace(rules, policy=policy)
+    assert not needs_acknowledgement(offered, "proceed", "low", "counter")
+    assert closing_problems(offered, "counter", assessment(offered, "low"), proceed(), None) == []
+    # From medium up the customer signs whatever the branch says.
+    assert needs_acknowledgement(offered, "proceed_warned", "medium", "counter")
+
+
+def test_stopped_cases_take_a_notice_home_and_sign_nothing(rules: RuleSet) -> None:
+    from teller_guard.core.closing import takes_home_notice
+
+    for decision in ("defer", "dissuaded", "police"):
+        assert takes_home_notice(rules, decision, "counter")
+        assert not needs_acknowledgement(rules, decision, "critical", "counter")
+    assert not takes_home_notice(rules, "proceed", "counter")
+    assert not takes_home_notice(rules, "police", "atm")
 
 
 @pytest.mark.parametrize("level", ["high", "critical"])

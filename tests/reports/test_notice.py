@@ -71,8 +71,11 @@ def test_police_notice_names_this_case(rules: RuleSet, police: InterventionRecor
     assert doc.level == "critical" and doc.level_word == "极高风险"
     assert [t.label for t in doc.typologies] == ["冒充公检法"]
     assert doc.typologies[0].description == "凡是自称公检法要求汇款的，都是诈骗。"
-    assert {s.label for s in doc.signals} >= {"冒充公检法", "边打电话边办理", "神色慌张"}
-    assert doc.advice == rules.notice.level_advice["critical"]
+    # The fraud type has its own section: its signal is not repeated among what staff noticed.
+    assert {s.label for s in doc.signals} >= {"边打电话边办理", "神色慌张"}
+    assert "冒充公检法" not in {s.label for s in doc.signals}
+    assert doc.kind == "sign"  # no decision yet: a notice to sign
+    assert doc.advice == rules.notice.proceed_advice["critical"]
     assert doc.customer == "王**（76 岁）"
     assert doc.payee == "李**  ****0123"
     assert doc.amount == "¥50,000.00"
@@ -122,9 +125,9 @@ def test_police_pdf_text_font_and_privacy(tmp_path: Path, rules: RuleSet, police
     assert "防范电信诈骗告知书" in flat
     assert "疑似「冒充公检法」诈骗" in flat
     assert "凡是自称公检法要求汇款的，都是诈骗。" in flat
-    for s in police.signals:
+    for s in doc.signals:
         assert "".join(s.reason.split()) in flat, s.reason
-    assert "".join(rules.notice.level_advice["critical"].split()) in flat
+    assert "".join(rules.notice.proceed_advice["critical"].split()) in flat
     assert text.count(SERIAL) >= 2  # header and every footer
     assert rules.notice.version in text
     assert police.rules_version in text
@@ -144,7 +147,7 @@ def test_low_risk_pdf_is_one_page_without_a_fraud_type(tmp_path: Path, rules: Ru
     flat = "".join(pdftotext(pdf).split())
     assert "本次转账未发现明显风险信号" in flat
     assert "疑似" not in flat.split("请您牢记")[0]  # no suspected fraud type before the fixed text
-    assert "".join(rules.notice.level_advice["low"].split()) in flat
+    assert "".join(rules.notice.proceed_advice["low"].split()) in flat
     assert page_count(pdf) == 1
 
 
@@ -304,3 +307,122 @@ def test_notice_modules_load_without_textual() -> None:
     loaded = json.loads(out.strip().splitlines()[-1])
     assert "teller_guard.reports.notice" in loaded
     assert not [m for m in loaded if m.split(".")[0] == "textual"]
+
+
+# ---------------------------------------------------------------- the notice says what happened
+
+STAFF_WORDS = (
+    "请重点提示",
+    "柜员观察",
+    "现场观察",
+    "拒签本身就是风险信号",
+    "须重新评估",
+    "请按对应骗局追问核实",
+    "二看·",
+    "一核对·",
+    "三问·",
+)
+
+
+def test_a_proceeded_critical_case_warns_and_asks_for_the_signature(
+    tmp_path: Path, rules: RuleSet, police: InterventionRecord
+) -> None:
+    """Proceeding on a 极高 case (a supervisor approved it): the notice never says the bank stopped it."""
+    doc = build_notice(rules, police, serial=SERIAL, issued_at=FROZEN_NOW, decision="proceed_warned")
+    assert doc.kind == "sign" and doc.declaration and not doc.told
+    flat = "".join(pdftotext(write_notice_pdf(doc, tmp_path / "p.pdf")).split())
+    assert "本行已停止办理" not in flat and "已停止" not in flat and "暂缓办理" not in flat
+    assert "本次转账系本人真实意愿" in flat and "客户签字" in flat
+    assert "客户留存联" not in flat
+    for word in STAFF_WORDS:
+        assert word not in flat, word
+
+
+@pytest.mark.parametrize("decision", ["police", "dissuaded", "defer"])
+def test_a_stopped_case_prints_a_take_home_notice(
+    tmp_path: Path, rules: RuleSet, police: InterventionRecord, decision: str
+) -> None:
+    from dataclasses import replace
+
+    rules = replace(rules, branch=rules.branch.model_copy(update={"phone": "0451-5555 1234"}))
+    doc = build_notice(rules, police, serial=SERIAL, issued_at=FROZEN_NOW, decision=decision)
+    group = rules.decisions[decision].group
+    assert doc.kind == "take_home" and doc.declaration == ()
+    assert doc.told == tuple(rules.notice.take_home.told[group])  # type: ignore[index]
+    pdf = write_notice_pdf(doc, tmp_path / f"{decision}.pdf")
+    flat = "".join(pdftotext(pdf).split())
+    assert "本人真实意愿" not in flat and "客户签字" not in flat and "客户声明" not in flat
+    assert "客户留存联" in flat
+    assert "办理结果：" + "".join(rules.decisions[decision].label.split()) in flat
+    for line in doc.told:
+        assert "".join(line.split()) in flat
+    assert "96110" in flat
+    assert "示例支行联系电话：0451-55551234" in flat
+    for word in STAFF_WORDS:
+        assert word not in flat, word
+    assert page_count(pdf) == 1
+
+
+def test_the_record_s_own_decision_picks_the_notice(rules: RuleSet, police: InterventionRecord) -> None:
+    """A reprint from the record view passes no decision: the logged one decides."""
+    from teller_guard.core.records import DecisionRecord
+
+    closed = police.model_copy(
+        update={
+            "decision": DecisionRecord(
+                decision="dissuaded", label="劝阻成功（客户放弃）", group="dissuaded", decided_by="T001", decided_at=FROZEN_NOW
+            )
+        }
+    )
+    assert build_notice(rules, closed, serial=SERIAL, issued_at=FROZEN_NOW).kind == "take_home"
+
+
+def test_staff_wording_and_evidence_never_reach_the_customer(rules: RuleSet) -> None:
+    """An elderly customer, observed on the phone, who refused to sign: every signal fires with
+    staff-facing reasons; the notice prints each in customer words, once."""
+    from teller_guard.core.models import FiredSignal
+    from teller_guard.reports.notice import customer_signals
+
+    fired = [
+        FiredSignal(id="elderly", label="老年客户", category="profile", points=8, evidence="66岁（老年客户）",
+                    reason=rules.signals["elderly"].reason.format(evidence="66岁（老年客户）")),
+        FiredSignal(id="on_phone", label="边打电话边办理", category="behaviour", points=20, evidence="柜员观察",
+                    reason=rules.signals["on_phone"].reason.format(evidence="柜员观察")),
+        FiredSignal(id="on_phone", label="边打电话边办理", category="behaviour", points=20, evidence="柜员观察",
+                    reason=rules.signals["on_phone"].reason.format(evidence="柜员观察")),
+        FiredSignal(id="refused_notice", label="拒签告知书", category="behaviour", points=20, evidence="柜员观察",
+                    reason=rules.signals["refused_notice"].reason.format(evidence="柜员观察")),
+        FiredSignal(id="hurried", label="急于办完", category="behaviour", points=15, evidence="二看·急于办完、催促柜员",
+                    reason=rules.signals["hurried"].reason.format(evidence="二看·急于办完、催促柜员")),
+    ]
+    lines = [s.reason for s in customer_signals(rules, fired)]
+    assert len(lines) == 4  # the repeated signal is printed once
+    text = "".join(lines)
+    for word in STAFF_WORDS:
+        assert word not in text, word
+    assert rules.signals["elderly"].notice in lines
+
+
+def test_notice_rules_are_checked_strictly(tmp_path: Path) -> None:
+    """A proceed advice that says the transfer was stopped, a missing outcome, a policy flag
+    that is not a boolean: each is a load error naming the key."""
+    import shutil
+
+    from teller_guard.core.paths import shipped_rules_dir
+    from teller_guard.core.rules import RulesError, load_rules
+
+    def broken(file: str, old: str, new: str) -> str:
+        folder = tmp_path / f"r{len(list(tmp_path.iterdir()))}"
+        shutil.copytree(shipped_rules_dir(), folder)
+        path = folder / file
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(RulesError) as err:
+            load_rules(folder)
+        return err.value.report()
+
+    assert "proceed_advice" in broken("notice.toml", 'low = "本次转账未发现明显风险，请您继续保持警惕。"\nmedium = "本次转账存在风险提示项。', 'low = "本行已停止办理。"\nmedium = "本次转账存在风险提示项。')
+    assert "told" in broken("notice.toml", "dissuaded = [", "dissuaded_x = [")
+    assert "low_risk_signs" in broken("policy.toml", "low_risk_signs = true", 'low_risk_signs = "yes"')
+    assert "phone" in broken("branch.toml", 'phone = "0451-8888 0000"', 'phone = "call us"')

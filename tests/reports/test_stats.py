@@ -300,3 +300,26 @@ def test_schema_head_is_alembics_head() -> None:
     from teller_guard.storage.queries import SCHEMA_HEAD
 
     assert ScriptDirectory(str(MIGRATIONS)).get_current_head() == SCHEMA_HEAD
+
+
+def test_a_corrected_hand_off_still_counts_once(seeded: Repository) -> None:
+    """The counter's case of a hand-off corrected (the late police receipt number): the lobby
+    step, the original and the correction are one customer, counted once, as corrected."""
+    from teller_guard.core.corrections import build_correction
+    from tests.factories import SUPERVISOR
+
+    lobby_uid, counter_uid = lobby_pair(seeded)
+    original = seeded.get(counter_uid)
+    assert original is not None and original.decision is not None
+    new_decision = original.decision.model_copy(update={"amount_protected_fen": 40_000})
+    fixed = build_correction(
+        original, new_decision, staff=SUPERVISOR, reason="客户只放弃了四百元", at=original.closed_at
+    )
+    seeded.save_intervention(fixed)
+    assert fixed.handoff_from_uid == lobby_uid and fixed.corrects_uid == counter_uid
+    stats = month_stats(seeded.engine, "2026-11", typology_labels=TYPES)
+    got = by_key(stats)
+    assert got["total.count"] == EXPECTED["total.count"] + 1
+    assert got["protected.amount"] == EXPECTED["protected.amount"] + 40_000
+    uids = drill(seeded.engine, next(f for f in stats.figures() if f.key == "total.count").filter)
+    assert fixed.uid in uids and counter_uid not in uids and lobby_uid not in uids

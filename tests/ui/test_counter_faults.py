@@ -12,6 +12,7 @@ from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet
 from teller_guard.storage.db import make_engine
 from teller_guard.storage.repository import Repository
+from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.decision import DecisionModal
 from tests.factories import frozen_clock
@@ -68,6 +69,8 @@ async def test_a_full_disk_keeps_the_case_and_says_so_in_chinese(
         for _ in range(40):
             await app.workers.wait_for_complete()
             await pilot.pause()
+            if isinstance(app.screen, AcknowledgeScreen):  # every remittance customer signs (policy)
+                await pilot.press(*app.screen.serial[-4:], "enter")
             if full.summaries():
                 break
     [saved] = full.summaries()

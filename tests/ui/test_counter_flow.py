@@ -75,6 +75,15 @@ async def test_low_risk_transfer_by_keyboard_alone(settings: Settings, rules: Ru
         await pilot.pause()
         assert isinstance(app.screen, DecisionModal)
         await pilot.press("enter")  # 正常办理 is highlighted for a low-risk case
+        # Every remittance customer reads and signs the notice (the shipped branch policy, 002:9).
+        for _ in range(50):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if isinstance(app.screen, AcknowledgeScreen):
+                break
+        ack_screen = app.screen
+        assert isinstance(ack_screen, AcknowledgeScreen)
+        await pilot.press(*ack_screen.serial[-4:], "enter")
         rows = await _wait_saved(pilot, repo)
         await pilot.pause()
         # A fresh transfer is on screen.
@@ -87,7 +96,7 @@ async def test_low_risk_transfer_by_keyboard_alone(settings: Settings, rules: Ru
     assert rec.amount_fen == 300_000
     assert rec.rules_version == rules.version
     assert rec.decision is not None and rec.decision.decision == "proceed" and rec.decision.decided_by == "T001"
-    assert rec.acknowledgement is None
+    assert rec.acknowledgement is not None and rec.acknowledgement.method == "paper"
     assert rec.customer_age == 36 and rec.customer_sex == "M"
     assert rec.customer_name_masked == "张**" and rec.payee_name_masked == "张**"
     assert rec.payee_account_masked == "****3445"
@@ -268,3 +277,22 @@ async def test_cancelled_acknowledgement_does_not_close(settings: Settings, rule
         assert screen.query_one("#amount", Input).value == "60000"
         drafts = repo.open_drafts(staff_id="T001")
         assert [d.draft_id for d in drafts] == [screen.state.draft_id]
+
+
+async def test_a_branch_that_asks_no_low_risk_signature_closes_without_a_notice(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
+    from dataclasses import replace
+
+    policy = rules.policy.model_copy(update={"notice": rules.policy.notice.model_copy(update={"low_risk_signs": False})})
+    app = make_counter_app(settings, replace(rules, policy=policy), repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await answer_all_by_keys(pilot, LOW_RISK_FORM)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionModal)
+        await pilot.press("enter")
+        rows = await _wait_saved(pilot, repo)
+    rec = repo.get(rows[0].uid)
+    assert rec is not None and rec.decision is not None and rec.decision.decision == "proceed"
+    assert rec.acknowledgement is None

@@ -49,7 +49,8 @@ def _banner(doc: NoticeDoc) -> list[dict[str, Any]]:
         lines = [(f"【{doc.level_word}】本行工作人员在本次转账中注意到 {len(doc.signals)} 项风险提示", 13, True)]
     else:
         lines = [(f"【{doc.level_word}】本次转账未发现明显风险信号", 13, True)]
-    lines.append((f"本行建议：{doc.advice}", 11, False))
+    if doc.kind != "take_home":  # a take-home notice says what the customer was told instead
+        lines.append((f"本行建议：{doc.advice}", 11, False))
     return [{"text": text, "size": size, "bold": bold} for text, size, bold in lines if text]
 
 

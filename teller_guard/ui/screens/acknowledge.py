@@ -55,6 +55,7 @@ from teller_guard.reports.notice import (
     write_notice_pdf,
 )
 from teller_guard.ui.context import AppModal
+from teller_guard.ui.notice_output import print_file
 from teller_guard.ui.widgets.approval import SupervisorApproval
 
 
@@ -103,6 +104,13 @@ class AcknowledgeScreen(AppModal[AcknowledgementRecord | None]):
             "重新生成告知书",
             tooltip="重新生成本案告知书 PDF（保存在数据目录 notices/ 下，可打印）",
             id="ack-save-notice",
+        ),
+        Binding(
+            "ctrl+p",
+            "print_notice",
+            "打印告知书",
+            tooltip="把本案告知书送到网点打印机（打印机在规则目录 branch.toml 中设置）",
+            id="ack-print",
         ),
         Binding("escape", "cancel", "返回", tooltip="不记录签署情况，返回上一步", id="ack-cancel"),
     ]
@@ -271,8 +279,18 @@ class AcknowledgeScreen(AppModal[AcknowledgementRecord | None]):
 
     @on(NoticeSaved)
     def _notice_saved(self, event: NoticeSaved) -> None:
+        first = self.notice_path is None
         self.notice_path = event.path
-        self.query_one("#ack-file", Label).update(f"告知书已生成：{event.path}（请打印交客户阅读签字）")
+        self.query_one("#ack-file", Label).update(f"告知书已生成（Ctrl+P 打印，交客户阅读签字）：{event.path}")
+        if first and self.rules.branch.printer:
+            self.action_print_notice()
+
+    def action_print_notice(self) -> None:
+        """Ctrl+P: send the notice to the branch printer (it prints once by itself when a printer is set)."""
+        if self.notice_path is None:
+            self.notify("告知书尚未生成，请稍候", severity="warning")
+            return
+        print_file(self, self.notice_path, self.serial)
 
     @on(NoticeFailed)
     def _notice_failed(self, event: NoticeFailed) -> None:

@@ -77,6 +77,15 @@ class CounterScreen(AppScreen[None]):
 
     BINDING_GROUP_TITLE = "柜面"
     BINDINGS = [
+        # Only on a lobby hand-off (the banner names the key): see action_lower_than_lobby.
+        Binding(
+            "ctrl+r",
+            "lower_than_lobby",
+            "低于大堂评估",
+            show=False,
+            id="counter-lower-than-lobby",
+            tooltip="大堂转来的客户：写明理由后按柜面评估（否则不低于大堂评估）",
+        ),
         Binding("f2", "decide", "办结", id="counter-decide", tooltip="选择处理决定并保存本笔业务"),
         Binding("f3", "history", "今日记录", id="counter-history", tooltip="查看今天本柜员的干预记录"),
         Binding("f4", "handoffs", "大堂转来", id="counter-handoffs", tooltip="接转大堂带至柜台核实的客户"),
@@ -323,7 +332,7 @@ class CounterScreen(AppScreen[None]):
         if self._amount_error:
             self._amount_error = False
             self._status("")
-        self.assessment = assess(self.ctx.rules, inp)
+        self.assessment = self.state.held(self.ctx.rules, assess(self.ctx.rules, inp))
         self.query_one("#risk", RiskPanel).assessment = self.assessment
 
     # ------------------------------------------------------------ the transfer
@@ -645,7 +654,7 @@ class CounterScreen(AppScreen[None]):
             inp = state.to_input(self.ctx.rules, on=self._today())
         except InputError:
             inp = state.model_copy(update={"amount": ""}).to_input(self.ctx.rules, on=self._today())
-        return assess(self.ctx.rules, inp)
+        return state.held(self.ctx.rules, assess(self.ctx.rules, inp))
 
     def _abandon(self, state: CaseState, *, offer_more: bool = False) -> None:
         """Record a case as abandoned (no decision) and close its draft."""
@@ -719,6 +728,8 @@ class CounterScreen(AppScreen[None]):
         rules = self.ctx.rules
         if needs_acknowledgement(rules, decision.decision, self.assessment.level, "counter"):
             self._get_serial(decision, self.assessment)
+        elif self._takes_home(decision):
+            self._take_home(decision, self.assessment)
         else:
             self._close(decision, self.assessment, None)
 
@@ -823,6 +834,7 @@ class CounterScreen(AppScreen[None]):
         else:
             label = rec.decision.label if rec.decision else ""
             self.notify(f"已保存：{format_yuan(rec.amount_fen)} · 风险{level} · {label}", timeout=4)
+            self._hand_over_notice(rec)
         self._new_case()
 
     @on(SaveFailed)
@@ -881,10 +893,69 @@ class CounterScreen(AppScreen[None]):
         banner = (
             f"大堂转来（{lobby.closed_at.astimezone(zone).strftime('%H:%M')} {where}，员工 {lobby.staff_id}，"
             f"大堂评估 {rules.levels[lobby.level].label} {lobby.score} 分）\n"
-            f"客户在大堂说：{said}\n大堂看到：{seen}"
+            f"客户在大堂说：{said}\n大堂看到：{seen}（柜面评估不低于大堂；确需调低按 Ctrl+R 写明理由）"
         )
         self._show_case(state, banner=banner)
         self._flush_draft()
+
+    # ------------------------------------------------------------ the flow: take-home notice, hand-off level
+    def _takes_home(self, decision: DecisionRecord) -> bool:
+        from teller_guard.core.closing import takes_home_notice
+
+        return takes_home_notice(self.ctx.rules, decision.decision, "counter")
+
+    @work(thread=True, group="notice", description="领取客户留存告知书编号")
+    def _take_home(self, decision: DecisionRecord, assessment: Assessment) -> None:
+        """A stopped case: the customer takes a notice home; its serial goes on the record."""
+        try:
+            serial = self.ctx.repo.next_notice_serial(
+                self.ctx.rules.branch.code, draft_id=self.state.draft_id, at=self.ctx.now()
+            )
+        except Exception as exc:  # the case stays on screen; F2 tries again
+            self.post_message(self.SaveFailed(f"未能领取告知书编号：{teller_message(exc)}"))
+            return
+        self.app.call_from_thread(self._close_taking_home, decision, assessment, serial)
+
+    def _close_taking_home(self, decision: DecisionRecord, assessment: Assessment, serial: str) -> None:
+        from teller_guard.reports.notice import TAKE_HOME_KEY
+
+        self.state.extra = {**self.state.extra, TAKE_HOME_KEY: serial}
+        self._close(decision, assessment, None)
+
+    def _hand_over_notice(self, rec: InterventionRecord) -> None:
+        """After the save: write and print the take-home notice of a stopped case."""
+        from teller_guard.reports.notice import TAKE_HOME_KEY
+        from teller_guard.ui.notice_output import deliver_notice
+
+        if TAKE_HOME_KEY in rec.extra:
+            deliver_notice(self, rec, rec.extra[TAKE_HOME_KEY])
+
+    def action_lower_than_lobby(self) -> None:
+        """Ctrl+R (a lobby hand-off only): the teller records why the case may score below the
+        lobby's level."""
+        from teller_guard.ui.screens.reason import ReasonModal
+
+        level = self.ctx.rules.levels.get(self.state.handoff_level or "")
+        if level is None or self.state.handoff_lowered_reason:
+            return
+
+        def recorded(reason: str | None) -> None:
+            if reason:
+                self.state.lower_than_lobby(reason)
+                self._rescore()
+                self._flush_draft()
+                self.refresh_bindings()
+                self.notify(f"已记录理由，按柜面评估：{reason}", timeout=5)
+            self._back_to_form()
+
+        self.app.push_screen(
+            ReasonModal(
+                f"低于大堂评估（{level.label}风险 {self.state.handoff_score} 分）",
+                "大堂评估的等级会一直保留，除非写明为什么柜面核实后风险更低（例如家属到场核实）。理由记入本案记录。",
+                placeholder="柜面核实后风险更低的理由",
+            ),
+            recorded,
+        )
 
     def action_new_case(self) -> None:
         """F5: start over; a case already begun is recorded as abandoned, never just dropped."""

@@ -18,16 +18,16 @@ from zoneinfo import ZoneInfo
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from teller_guard.core.accounts import Approval
 from teller_guard.core.closing import closing_problems, decisions_allowed, needs_acknowledgement, needs_supervisor
 from teller_guard.core.errors import InputError
 from teller_guard.core.models import Assessment
-from teller_guard.core.money import fen_to_yuan, parse_yuan, yuan_to_fen
+from teller_guard.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
 from teller_guard.core.records import AcknowledgementRecord, DecisionRecord, Staff
 from teller_guard.core.rules import RuleSet
 from teller_guard.ui.widgets.approval import SupervisorApproval
@@ -98,6 +98,9 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
         """Checklist prompts still unanswered, shown as a reminder (not a block)."""
         self.choices = decisions_allowed(rules, "counter", assessment)
         """Decision ids offered, in policy order."""
+        self.numbers = {d.id: n for n, d in enumerate(rules.decisions_for("counter"), start=1)}
+        """Each counter decision's digit: its place in the policy, the same at every level (a
+        digit never changes meaning; one not offered at this level says so)."""
         self.case_uid = case_uid
         """The case being closed (what a supervisor's approval is for)."""
         self.approval: Approval | None = None
@@ -106,15 +109,13 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         a = self.assessment
-        with Vertical(id="decision-box"):
+        with VerticalScroll(id="decision-box"):
             yield Label(
                 f"办结：风险 {a.level_label}（{a.score} 分） — {a.action}", classes="title", id="decision-title"
             )
             if self.unanswered:
                 yield Label("尚未询问/核对：" + "；".join(self.unanswered), classes="hint", id="decision-unanswered")
-            options = [
-                Option(f"{n}  {self.rules.decisions[d].label}", id=d) for n, d in enumerate(self.choices, start=1)
-            ]
+            options = [Option(f"{self.numbers[d]}  {self.rules.decisions[d].label}", id=d) for d in self.choices]
             yield OptionList(*options, id="decision-list")
             with Vertical(id="supervisor-box", classes="decision-extra"):
                 yield SupervisorApproval(
@@ -123,18 +124,21 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
                     reason_hint="主管复核后同意办理的理由",
                     id="decision-approval",
                 )
-            with Vertical(id="protected-box", classes="decision-extra"), Horizontal(classes="field"):
-                yield Label("避免损失(元)", classes="field-label")
-                yield Input(
-                    str(fen_to_yuan(self.amount_fen)) if self.amount_fen else "",
-                    id="amount-protected",
-                    restrict=r"[0-9.,]*",
-                    compact=True,
-                )
+            with Vertical(id="protected-box", classes="decision-extra"):
+                with Horizontal(classes="field"):
+                    yield Label("避免损失(元)", classes="field-label")
+                    yield Input(
+                        str(fen_to_yuan(self.amount_fen)) if self.amount_fen else "",
+                        id="amount-protected",
+                        restrict=r"[0-9.,]*",
+                        compact=True,
+                    )
+                yield Label("", id="protected-warning", classes="hint")
             with Vertical(id="police-box", classes="decision-extra"):
                 with Horizontal(classes="field"):
                     yield Label("接警编号", classes="field-label")
                     yield Input(id="police-ref", placeholder="110 接警编号 / 报警回执号", compact=True)
+                yield Checkbox("回执号稍后补录", id="police-ref-later", compact=True, tooltip="办结后在记录详情中补录；补录前列入待补清单")
                 with Horizontal(classes="field"):
                     yield Label("报警时间", classes="field-label")
                     yield Input(
@@ -154,9 +158,19 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
         """The list is numbered: a digit on the list highlights that decision (Enter confirms)."""
         options = self.query_one("#decision-list", OptionList)
         char = event.character or ""
-        if self.focused is options and char.isdigit() and 1 <= int(char) <= len(self.choices):
-            event.stop()
-            options.highlighted = int(char) - 1
+        if self.focused is not options or not char.isdigit():
+            return
+        wanted = next((d for d, n in self.numbers.items() if n == int(char)), None)
+        if wanted is None:
+            return
+        event.stop()
+        if wanted in self.choices:
+            options.highlighted = self.choices.index(wanted)
+        else:
+            label = self.rules.decisions[wanted].label
+            self.query_one("#decision-problems", Label).update(
+                f"✗ {self.assessment.level_label}风险不能选择“{label}”（{char}）"
+            )
 
     def on_mount(self) -> None:
         options = self.query_one("#decision-list", OptionList)
@@ -219,8 +233,21 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
             if needs_acknowledgement(self.rules, d.id, self.assessment.level, "counter")
             else None
         )
-        problems += closing_problems(self.rules, "counter", self.assessment, record, ack)
+        later = d.records_police and self.query_one("#police-ref-later", Checkbox).value
+        problems += closing_problems(self.rules, "counter", self.assessment, record, ack, police_ref_to_follow=later)
         return (None if problems else record), problems
+
+    @on(Input.Changed, "#amount-protected")
+    def _protected_changed(self, event: Input.Changed) -> None:
+        """Warn (never block) when the avoided loss is not the transfer amount."""
+        warning = ""
+        try:
+            fen = yuan_to_fen(parse_yuan(event.value.strip() or "0"))
+        except InputError:
+            fen = None
+        if fen is not None and fen != self.amount_fen:
+            warning = f"⚠ 与转账金额 {format_yuan(self.amount_fen)} 不同，请确认（客户只放弃部分金额时才会不同）"
+        self.query_one("#protected-warning", Label).update(warning)
 
     # ------------------------------------------------------------ events
     @on(OptionList.OptionHighlighted, "#decision-list")

@@ -56,6 +56,8 @@ class LobbyScreen(AppScreen[None]):
 
     BINDING_GROUP_TITLE = "大堂「一问二看三提醒」"
     BINDINGS = [
+        Binding("f6", "jump('remind')", "三提醒", tooltip="直接跳到三提醒（顶部进度行也可点）", id="lobby-jump-remind"),
+        Binding("f7", "jump('outcome')", "结果", tooltip="直接跳到结果（顶部进度行也可点）", id="lobby-jump-outcome"),
         Binding("1", "look('1')", "二看1", tooltip="勾选/取消二看第 1 项（神态不合常理）", id="lobby-look-1"),
         Binding("2", "look('2')", "二看2", tooltip="勾选/取消二看第 2 项（边接电话边操作）", id="lobby-look-2"),
         Binding("3", "look('3')", "二看3", tooltip="勾选/取消二看第 3 项（边看纸条、短信边操作）", id="lobby-look-3"),
@@ -177,7 +179,7 @@ class LobbyScreen(AppScreen[None]):
                 for item in items_of(rules, "二看"):
                     yield from self._yesno(item.id, item.prompt, item.key, case)
 
-                yield Label("三提醒　照读原话，说完就点", classes="lobby-step")
+                yield Label("三提醒　照读原话，说完就点", classes="lobby-step", id="step-remind")
                 for item in items_of(rules, "三提醒"):
                     if item.kind == "reminder":
                         yield Static(f"“{item.wording}”", classes="wording")
@@ -204,7 +206,7 @@ class LobbyScreen(AppScreen[None]):
                         tooltip=rules.branch.atm_delay_reminder,
                     )
 
-                yield Label("结果　这位客户最后怎样？", classes="lobby-step")
+                yield Label("结果　这位客户最后怎样？", classes="lobby-step", id="step-outcome")
                 with Grid(id="outcome-grid", classes="lobby-tiles"):
                     for d in lobby_outcomes(rules):
                         yield Button(
@@ -405,6 +407,17 @@ class LobbyScreen(AppScreen[None]):
         self._show_details()
         self._refresh_status()
 
+    def action_jump(self, section: str) -> None:
+        """Bring the 三提醒 or 结果 section to the top of the form and put the focus in it."""
+        label = self.query_one(f"#step-{section}")
+        self.query_one("#lobby-form", VerticalScroll).scroll_to_widget(label, top=True, animate=False)
+        first: Widget
+        if section == "remind":
+            first = next(t for t in self.query(TapToggle) if (t.id or "").startswith("remind-"))
+        else:
+            first = self.query("#outcome-grid Button").first()
+        first.focus(scroll_visible=False)
+
     def _refresh_status(self) -> None:
         rules = self.ctx.rules
         a = self.case.answers
@@ -420,8 +433,9 @@ class LobbyScreen(AppScreen[None]):
             f"{mark(bool(self.case.machine_id))}设备",
             f"{mark(asked)}一问",
             f"二看 {len(looks)} 项异常" if looks else "二看 未见异常",
-            f"{mark(said == len(reminders))}三提醒 {said}/{len(reminders)}",
-            f"{mark(self.outcome is not None)}结果",
+            # Tap (or F6 / F7) to jump: on a tablet of 100×30 these sections are below the fold.
+            f"[@click=screen.jump('remind')]{mark(said == len(reminders))}三提醒 {said}/{len(reminders)}[/]",
+            f"[@click=screen.jump('outcome')]{mark(self.outcome is not None)}结果[/]",
         ]
         self.query_one("#lobby-progress", Static).update("  ".join(steps))
         staff = self.ctx.staff

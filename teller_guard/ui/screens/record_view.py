@@ -17,11 +17,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from teller_guard.core.money import format_yuan
-from teller_guard.core.permissions import can_view_record
+from teller_guard.core.permissions import can_correct, can_view_record
 from teller_guard.core.records import InterventionRecord, InterventionSummary
 from teller_guard.core.rules import RuleSet
 from teller_guard.core.vocabulary import ACK_LABELS, GROUP_LABELS, ROLE_LABELS, SEX_LABELS
+from teller_guard.storage.faults import teller_message
 from teller_guard.ui.context import AppScreen
+from teller_guard.ui.notice_output import deliver_notice, notice_serial_of
+from teller_guard.ui.screens.correction import CorrectionModal
 from teller_guard.ui.widgets.risk_panel import LEVEL_STYLE
 
 
@@ -37,10 +40,34 @@ def _answer_text(rules: RuleSet, channel: str, item_id: str, value: object) -> s
     return "—" if value is None else str(value)
 
 
+def lobby_lines(lobby: InterventionRecord, rules: RuleSet, zone: ZoneInfo) -> list[str]:
+    """What the lobby recorded for the customer a counter case continues (one customer, one story)."""
+    level = rules.levels[lobby.level].label if lobby.level in rules.levels else lobby.level
+    lines = [
+        f"大堂记录 {lobby.uid[:8]} · {lobby.closed_at.astimezone(zone):%H:%M} · 员工 {lobby.staff_id} · "
+        f"评估 {level} {lobby.score} 分"
+    ]
+    for a in lobby.answers:
+        item = rules.item(lobby.channel, a.item_id)
+        if item is None or a.value is None and not a.said:
+            continue
+        answer = _answer_text(rules, lobby.channel, a.item_id, a.value) if a.value is not None else ""
+        said = f"（原话：{a.said}）" if a.said else ""
+        lines.append(f"  {item.step}·{item.prompt} {answer}{said}")
+    if lobby.signals:
+        lines.append("  大堂信号：" + "、".join(s.label for s in lobby.signals))
+    return lines
+
+
 def render_record(
-    rec: InterventionRecord, corrections: list[InterventionSummary], rules: RuleSet, zone: ZoneInfo
+    rec: InterventionRecord,
+    corrections: list[InterventionSummary],
+    rules: RuleSet,
+    zone: ZoneInfo,
+    lobby: InterventionRecord | None = None,
 ) -> RenderableType:
-    """Everything in the record as Rich renderables, in the order the teller worked."""
+    """Everything in the record as Rich renderables, in the order the teller worked (and, for a
+    hand-off, what the lobby recorded first)."""
 
     def t(moment: datetime | None) -> str:
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if moment else "—"
@@ -106,7 +133,10 @@ def render_record(
     for s in rec.signals:
         signals.add_row(f"+{s.points}", s.label, s.evidence, s.reason)
 
-    parts: list[RenderableType] = [head, Text(""), facts, Text(""), answers, Text(""), signals]
+    parts: list[RenderableType] = [head, Text(""), facts, Text("")]
+    if lobby is not None:
+        parts += [Text("\n".join(lobby_lines(lobby, rules, zone)), style="yellow"), Text("")]
+    parts += [answers, Text(""), signals]
     if rec.typologies:
         parts += [Text("疑似诈骗类型：" + "；".join(x.label for x in rec.typologies), style="bold red")]
     parts.append(Text(""))
@@ -119,8 +149,9 @@ def render_record(
         lines = [f"决定：{d.label}{counted} · {d.decided_by} · {t(d.decided_at)}"]
         if d.amount_protected_fen:
             lines.append(f"避免损失：{format_yuan(d.amount_protected_fen)}")
-        if d.police_ref or d.police_called_at:
-            lines.append(f"报警：{d.police_ref or '—'} · {t(d.police_called_at)}")
+        if d.police_ref or d.police_called_at or d.group == "police":
+            ref = d.police_ref or ("回执号待补录（F2 更正补录）" if d.group == "police" else "—")
+            lines.append(f"报警：{ref} · {t(d.police_called_at)}")
         if d.supervisor_id:
             lines.append(
                 f"主管复核：{d.supervisor_id} · {d.supervisor_reason or ''} · {approval_proof(d.supervisor_auth, d.supervisor_at, t)}"
@@ -139,11 +170,20 @@ def render_record(
         if ack.supervisor_id:
             line += f" · 主管 {ack.supervisor_id} {ack.reason or ''} · {approval_proof(ack.supervisor_auth, ack.supervisor_at, t)}"
         parts.append(Text(line))
+    take_home = rec.extra.get("take_home_notice")
+    if take_home:
+        parts.append(Text(f"告知书（客户留存联）：编号 {take_home} · 交客户带回，无须签字"))
     if rec.corrects_uid:
-        parts.append(Text(f"本记录更正 {rec.corrects_uid}：{rec.correction_reason or ''}", style="bold yellow"))
+        who = rec.extra.get("corrected_by", "")
+        line = f"本记录更正 {rec.corrects_uid}：{rec.correction_reason or ''}"
+        if who:
+            line += f" · 更正人 {who}"
+        if rec.extra.get("correction_approved_by"):
+            line += f" · 主管 {rec.extra['correction_approved_by']} 当场授权（{rec.extra.get('correction_approval_reason', '')}）"
+        parts.append(Text(line, style="bold yellow"))
     parts.append(Text(""))
     if corrections:
-        parts.append(Text("更正记录：", style="bold yellow"))
+        parts.append(Text("更正记录：（本记录保持原样，以最新一条更正为准，统计按更正后计）", style="bold yellow"))
         for c in corrections:
             parts.append(Text(f"  {t(c.closed_at)} · {c.staff_id} · {c.uid} · {c.decision_label or '—'}"))
     else:
@@ -165,6 +205,14 @@ class RecordViewScreen(AppScreen[None]):
     BINDING_GROUP_TITLE = "记录详情"
     BINDINGS = [
         Binding("escape", "back", "返回", id="record-back", tooltip="回到今日记录"),
+        Binding("ctrl+p", "reprint", "重新打印告知书", id="record-reprint", tooltip="把本案告知书再送网点打印机"),
+        Binding(
+            "f2",
+            "correct",
+            "更正",
+            id="record-correct",
+            tooltip="补录报警回执号、更正决定或避免损失金额（记为新记录，写明理由）",
+        ),
     ]
 
     def __init__(self, uid: str) -> None:
@@ -188,9 +236,15 @@ class RecordViewScreen(AppScreen[None]):
         repo = self.ctx.repo
         rec = repo.get(self.uid)
         corrections = repo.corrections_of(self.uid) if rec else []
-        self.app.call_from_thread(self._show, rec, corrections)
+        lobby = repo.get(rec.handoff_from_uid) if rec and rec.handoff_from_uid else None
+        self.app.call_from_thread(self._show, rec, corrections, lobby)
 
-    def _show(self, rec: InterventionRecord | None, corrections: list[InterventionSummary]) -> None:
+    def _show(
+        self,
+        rec: InterventionRecord | None,
+        corrections: list[InterventionSummary],
+        lobby: InterventionRecord | None = None,
+    ) -> None:
         self.record = rec
         body = self.query_one("#record-body", Static)
         if rec is None:
@@ -202,8 +256,61 @@ class RecordViewScreen(AppScreen[None]):
             self.record = None
             body.update("只能查看本人办理的记录")
             return
-        body.update(render_record(rec, corrections, self.ctx.rules, self.ctx.settings.zone))
+        body.update(render_record(rec, corrections, self.ctx.rules, self.ctx.settings.zone, lobby))
         self.query_one("#record-scroll").focus()
+
+    def action_reprint(self) -> None:
+        """Ctrl+P: print the notice the customer was given for this case again."""
+        rec = self.record
+        if rec is None:
+            return
+        serial = notice_serial_of(rec)
+        if serial is None:
+            self.notify("本记录没有告知书（未打印给客户）", severity="warning")
+            return
+        deliver_notice(self, rec, serial, reprint=True)
+
+    def action_correct(self) -> None:
+        """F2: correct this record (its newest version) as a new record."""
+        rec = self.record
+        if rec is None:
+            return
+        staff = self.ctx.on_shift
+        if not can_correct(staff.role, staff.staff_id, rec.staff_id):
+            self.notify("只有主管可以更正他人办理的记录", severity="warning")
+            return
+        if rec.decision is None or rec.status != "closed":
+            self.notify("未办结（放弃）的记录没有可更正的决定", severity="warning")
+            return
+        self._open_correction(rec.uid)
+
+    @work(thread=True, exclusive=True, group="record", description="读取最新记录")
+    def _open_correction(self, uid: str) -> None:
+        latest = self.ctx.repo.latest_version(uid)
+        self.app.call_from_thread(self._correct_latest, latest)
+
+    def _correct_latest(self, latest: InterventionRecord | None) -> None:
+        if latest is None:
+            return
+        if latest.uid != self.uid:
+            self.notify(f"本记录已被更正，以下更正最新版本 {latest.uid[:8]}", timeout=5)
+        self.app.push_screen(CorrectionModal(latest), self._corrected)
+
+    def _corrected(self, correction: InterventionRecord | None) -> None:
+        if correction is not None:
+            self._save_correction(correction)
+
+    @work(thread=True, exclusive=True, group="record-save", description="保存更正")
+    def _save_correction(self, correction: InterventionRecord) -> None:
+        try:
+            self.ctx.repo.save_intervention(correction)
+        except Exception as exc:  # the teller must see it; nothing was written
+            self.app.call_from_thread(
+                self.notify, f"更正未保存：{teller_message(exc)}", severity="error", timeout=10
+            )
+            return
+        self.app.call_from_thread(self.notify, f"更正已保存为新记录 {correction.uid[:8]}", timeout=5)
+        self._load_record()
 
     def action_back(self) -> None:
         """Back to the list."""
