@@ -23,8 +23,11 @@ FIELD_LABELS = {"police_ref": "补录报警回执号", "decision": "更正决定
 MIN_REASON = MIN_APPROVAL_REASON
 
 
-def fields_changed(old: DecisionRecord, new: DecisionRecord) -> list[str]:
-    """Which correctable fields differ between two decisions."""
+def fields_changed(old: DecisionRecord | None, new: DecisionRecord) -> list[str]:
+    """Which correctable fields differ between two decisions (a record without a decision
+    differs in every field the new decision sets)."""
+    if old is None:
+        return list(FIELD_LABELS)
     out: list[str] = []
     if (old.police_ref or "") != (new.police_ref or "") or old.police_called_at != new.police_called_at:
         out.append("police_ref")

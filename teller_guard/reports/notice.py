@@ -193,6 +193,7 @@ def build_notice(
                 NoticeTypology(label=t.label, description=t.description, script=tuple(t.script), auto_stop=t.auto_stop)
             )
 
+    told_by_group = {str(k): v for k, v in n.take_home.told.items()}  # keyed by the decision's group
     return NoticeDoc(
         title=n.title,
         serial=serial,
@@ -222,7 +223,7 @@ def build_notice(
         case_hash=record.case_hash()[:12],
         kind=TAKE_HOME if take_home else SIGN,
         outcome=(d.label if d else record.decision.label if record.decision else "") if take_home else "",
-        told=tuple(n.take_home.told[group]) if take_home and group else (),  # type: ignore[index]
+        told=tuple(told_by_group.get(group, ())) if take_home and group else (),
         help=_help_lines(rules) if take_home else (),
         subtitle=n.take_home.title if take_home else "",
         reprint=reprint,

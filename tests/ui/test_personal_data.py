@@ -12,6 +12,7 @@ from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet
 from teller_guard.reports.export import export_month
 from teller_guard.storage.repository import Repository
+from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.decision import DecisionModal
 from tests.factories import FROZEN_NOW, TELLER, YOUNG_ID
@@ -58,6 +59,14 @@ async def test_numbers_typed_into_free_text_are_in_no_file(
         assert isinstance(modal, DecisionModal)
         modal.query_one("#decision-note", Input).value = f"客户留的电话 {PHONE}，卡 {CARD}"
         await pilot.press("enter")
+        # Every remittance customer reads and signs the notice (the shipped branch policy, 002:9).
+        for _ in range(50):
+            await settle(pilot)
+            if isinstance(app.screen, AcknowledgeScreen):
+                break
+        ack = app.screen
+        assert isinstance(ack, AcknowledgeScreen)
+        await pilot.press(*ack.serial[-4:], "enter")
         for _ in range(30):
             await settle(pilot)
             if repo.summaries(staff_id=TELLER.staff_id):

@@ -9,7 +9,7 @@ supervisor's approval on the spot (the one approval component). Dismisses with t
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -166,7 +166,7 @@ class CorrectionModal(AppModal[InterventionRecord | None]):
         self.query_one("#correction-police").display = d.records_police
         self.query_one("#correction-protected").display = d.records_amount_protected
         decision, _ = self.build()
-        fields = fields_changed(self.record.decision, decision) if decision else []  # type: ignore[arg-type]
+        fields = fields_changed(self.record.decision, decision) if decision else []
         self.query_one("#correction-approval-box").display = bool(fields) and needs_approval(
             self.ctx.rules, self.staff, self.record, fields
         )
@@ -179,7 +179,7 @@ class CorrectionModal(AppModal[InterventionRecord | None]):
         self._show_fields()
         self.query_one("#correction-problems", Label).update("")
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_key(self, event: events.Key) -> None:
         """Digits on the list pick the decision."""
         options = self.query_one("#correction-decision", OptionList)
         char = event.character or ""
@@ -205,7 +205,7 @@ class CorrectionModal(AppModal[InterventionRecord | None]):
         if decision is None:
             self._problems(problems)
             return
-        fields = fields_changed(self.record.decision, decision)  # type: ignore[arg-type]
+        fields = fields_changed(self.record.decision, decision)
         approval = self.approval if self.approved_fields == fields else None
         problems += correction_problems(
             self.ctx.rules, self.record, decision, staff=self.staff, reason=reason, approval=approval
@@ -233,7 +233,7 @@ class CorrectionModal(AppModal[InterventionRecord | None]):
     def _approved(self, event: SupervisorApproval.Approved) -> None:
         decision, _ = self.build()
         self.approval = event.approval
-        self.approved_fields = fields_changed(self.record.decision, decision) if decision else []  # type: ignore[arg-type]
+        self.approved_fields = fields_changed(self.record.decision, decision) if decision else []
         self.action_confirm()
 
     def action_cancel(self) -> None:

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 from teller_guard.core.errors import InputError
 from teller_guard.core.money import format_yuan, parse_yuan, yuan_to_fen
 from teller_guard.core.permissions import can_search_history
-from teller_guard.core.records import InterventionSummary
+from teller_guard.core.records import InterventionRecord, InterventionSummary
 from teller_guard.storage.history import HistoryQuery
 from teller_guard.ui.context import AppScreen
 from teller_guard.ui.notice_output import deliver_notice, notice_serial_of
@@ -242,7 +242,7 @@ class HistoryScreen(AppScreen[None]):
         rec = self.ctx.repo.get(uid)
         self.app.call_from_thread(self._reprint_record, rec)
 
-    def _reprint_record(self, rec) -> None:  # type: ignore[no-untyped-def]
+    def _reprint_record(self, rec: InterventionRecord | None) -> None:
         serial = notice_serial_of(rec) if rec is not None else None
         if rec is None or serial is None:
             self.notify("本记录没有告知书（未打印给客户）", severity="warning")
