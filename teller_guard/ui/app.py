@@ -26,6 +26,7 @@ from teller_guard.core.vocabulary import ROLE_LABELS
 from teller_guard.files import sweep_stale
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.context import AppContext, AppScreen
+from teller_guard.ui.key_gate import KeyGate, KeyHandled
 
 Mode = str  # "counter" | "lobby" | "stats"
 
@@ -94,6 +95,8 @@ class TellerGuardApp(App[None]):
         self.last_activity = clock()
         """When the last key or tap came (the idle lock counts from here)."""
         self._ticks = 0
+        self.key_gate = KeyGate(self, self._deliver_key)
+        """Reads keys one at a time, so a burst lands exactly as typed."""
 
     # ------------------------------------------------------------ sign-in
     def on_mount(self) -> None:
@@ -244,7 +247,18 @@ class TellerGuardApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self.last_activity = self.context.clock()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            # One key at a time, each to the focus the key before it left (ui/key_gate.py).
+            await self.key_gate.key(event)
+            return
         await super().on_event(event)
+
+    async def _deliver_key(self, event: events.Key) -> None:
+        """What Textual does with a key from the terminal (priority bindings, else the focus)."""
+        await super().on_event(event)
+
+    def on_key_handled(self, message: KeyHandled) -> None:
+        self.key_gate.marker(message)
 
 
 def make_app(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 from textual.widgets._select import SelectOverlay
@@ -52,6 +53,47 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+NAMED_KEYS = {
+    "tab": "\t",
+    "shift+tab": None,
+    "enter": "\r",
+    "escape": "\x1b",
+    "backspace": "\x08",
+    "space": " ",
+    "up": None,
+    "down": None,
+    "left": None,
+    "right": None,
+    **{f"f{n}": None for n in range(1, 13)},
+}
+
+
+def burst(app: TellerGuardApp, *keys: str) -> None:
+    """Keys as one read from the terminal, all queued before any is handled (a card reader, a
+    fast typist, one ``tmux send-keys``): a named key (``tab``, ``enter``, ``f2`` …) is one key,
+    any other string is typed character by character."""
+    for key in keys:
+        for ch in [key] if key in NAMED_KEYS else list(key):
+            name = "space" if ch == " " else ch
+            char = NAMED_KEYS[ch] if ch in NAMED_KEYS else ch
+            event = events.Key(name, char)
+            event.set_sender(app)
+            app.post_message(event)
+
+
+async def landed(pilot: Pilot[None], timeout: float = 10.0) -> None:
+    """Wait until every key sent has been handled (the app reads keys one at a time)."""
+    app = pilot.app
+    assert isinstance(app, TellerGuardApp)
+    gate = app.key_gate
+    for _ in range(int(timeout / 0.01)):
+        await pilot.pause(0.01)
+        if not gate.busy and not gate.held:
+            await pilot.pause()
+            return
+    raise AssertionError(f"keys still waiting after {timeout} s: {len(gate.held)} held")
 
 
 async def focus(pilot: Pilot[None], selector: str) -> None:

@@ -3,7 +3,6 @@ up to the lock-out, a PIN an admin set, sign-out with the case kept, switching s
 
 from __future__ import annotations
 
-from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
@@ -19,19 +18,12 @@ from teller_guard.ui.screens.sign_in import ChangePinModal, SignInScreen
 from teller_guard.ui.screens.stats import StatsScreen
 from tests.factories import LOBBY_MANAGER, SECURITY, TELLER, frozen_clock
 from tests.factories.accounts import PINS, TELLER_2, add_all, add_staff
-from tests.ui.helpers import fill, settle
+from tests.ui.helpers import burst, fill, landed, settle
 
 
 def make_app(settings: Settings, rules: RuleSet, repo: Repository, mode: str = "counter") -> TellerGuardApp:
     """The app exactly as ``teller-guard`` starts it: nobody signed in."""
     return TellerGuardApp(settings=settings, rules=rules, repo=repo, mode=mode, clock=frozen_clock)
-
-
-def burst(app: TellerGuardApp, *keys: str) -> None:
-    """Keys as one read from the terminal: all queued before any is handled (a fast typist, a paste)."""
-    for key in keys:
-        for ch in key if len(key) > 1 and key not in ("tab", "enter") else [key]:
-            app.post_message(events.Key(ch, ch if len(ch) == 1 else {"tab": "\t", "enter": "\r"}[ch]))
 
 
 async def sign_in(pilot: Pilot[None], staff_id: str, pin: str) -> None:
@@ -75,10 +67,12 @@ async def test_a_burst_of_keys_lands_in_the_right_fields(settings: Settings, rul
         await pilot.pause()
         screen = app.screen
         burst(app, "T001", "tab", PINS["T001"])
+        await landed(pilot)
         await pilot.pause()
         assert screen.query_one("#staff-id", Input).value == "T001"
         assert screen.query_one("#pin", Input).value == PINS["T001"]
         burst(app, "enter")
+        await landed(pilot)
         await settle(pilot)
         assert isinstance(app.screen, CounterScreen)
 
@@ -89,6 +83,7 @@ async def test_enter_in_the_id_field_moves_on(settings: Settings, rules: RuleSet
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         burst(app, "T001", "enter", PINS["T001"], "enter")
+        await landed(pilot)
         await settle(pilot)
         assert isinstance(app.screen, CounterScreen)
 
@@ -138,9 +133,11 @@ async def test_a_pin_set_by_an_admin_is_replaced_at_first_sign_in(
         modal = app.screen
         assert isinstance(modal, ChangePinModal)
         burst(app, "111111", "enter", "111111", "enter")
+        await landed(pilot)
         await settle(pilot)
         assert "密码太简单" in str(modal.query_one("#change-pin-error", Label).render())
         burst(app, "915372", "enter", "915372", "enter")
+        await landed(pilot)
         await settle(pilot)
         assert isinstance(app.screen, CounterScreen) and app.context.staff == TELLER
     account = repo.staff.get("T001")

@@ -1,0 +1,110 @@
+"""Every key goes where the focus is when the key before it has been handled — at any speed.
+
+Textual hands a key to the widget that has the focus *when the app reads the key*, and the
+widget handles it later, in its own queue. Keys that arrive together (a card reader, a fast
+typist, one ``tmux send-keys`` of a whole case) are therefore all handed to the same widget,
+before the Tab, Enter, digit or F-key among them has moved the focus or opened a dialog: a
+bare Textual app with two ``Input`` s puts ``T001张三`` into the first one.
+
+:class:`KeyGate` is the app-level answer: the app forwards one key, then a marker message
+behind it. The marker follows the key up the widget chain (each hop keeps the order), so when
+it reaches the app the key has been handled wherever it was handled — by the field, a container
+binding, or a screen binding. Only then, and after the screen has settled (a dialog pushed by
+the key has mounted and taken the focus), is the next key read. Keys meanwhile wait in order.
+A marker that never arrives (its widget was removed) releases the gate after
+:data:`STALL_SECONDS`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+STALL_SECONDS = 0.5
+"""Longest wait for a key's marker before the next key is read anyway."""
+SETTLE_TRIES = 40
+"""How many times (every 10 ms) to wait for a newly shown screen to take the focus."""
+
+
+class KeyHandled(Message, bubble=True):
+    """The marker that follows a key up the widget chain."""
+
+    def __init__(self, serial: int) -> None:
+        super().__init__()
+        self.serial = serial
+
+
+class KeyGate:
+    """Read keys one at a time: the next key waits until the last one has been handled."""
+
+    def __init__(self, app: App[object], deliver: Callable[[events.Key], Awaitable[None]]) -> None:
+        self.app = app
+        self._deliver_key = deliver
+        """What Textual does with a key from the terminal (priority bindings, else to the focus)."""
+        self.held: deque[events.Key] = deque()
+        self.busy = False
+        self._serial = 0
+        self._screen: Screen[object] | None = None
+        self._stall: Timer | None = None
+
+    async def key(self, event: events.Key) -> None:
+        """A key from the terminal: deliver it now, or hold it behind the one in flight."""
+        if self.busy:
+            self.held.append(event)
+            return
+        await self._deliver(event)
+
+    async def _deliver(self, event: events.Key) -> None:
+        app = self.app
+        self.busy = True
+        self._serial += 1
+        self._screen = app.screen
+        target = app.focused or app.screen
+        await self._deliver_key(event)
+        if event.is_forwarded and target.is_attached:
+            target.post_message(KeyHandled(self._serial))
+            self._stall = app.set_timer(STALL_SECONDS, self._stalled)
+        else:  # a priority binding took it: the app already acted
+            app.call_after_refresh(self._settle, SETTLE_TRIES)
+
+    def marker(self, message: KeyHandled) -> None:
+        """The marker reached the app: the key has been handled."""
+        if message.serial != self._serial or not self.busy:
+            return
+        if self._stall is not None:
+            self._stall.stop()
+            self._stall = None
+        self.app.call_after_refresh(self._settle, SETTLE_TRIES)
+
+    def _stalled(self) -> None:
+        self._stall = None
+        if self.busy:
+            self.app.call_later(self._next)
+
+    def _settle(self, tries: int) -> None:
+        """After a key that changed the screen, wait (briefly) for the new screen's focus."""
+        app = self.app
+        screen = app.screen
+        changed = screen is not self._screen
+        if changed and tries > 0 and (not screen.is_mounted or (screen.focused is None and screen.focus_chain)):
+            app.set_timer(0.01, lambda: self._settle(tries - 1))
+            return
+        app.call_later(self._next)
+
+    async def _next(self) -> None:
+        self.busy = False
+        if self.held:
+            await self._deliver(self.held.popleft())
+
+    def reset(self) -> None:
+        """Drop held keys (the app is signing out or locking)."""
+        self.held.clear()
