@@ -21,6 +21,7 @@ from teller_guard.core.rules import RuleSet
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.app import TellerGuardApp
 from teller_guard.ui.screens.lobby import LobbyScreen
+from teller_guard.ui.widgets.answer_keys import LookGroup, OptionPicker
 from tests.factories import LOBBY_MANAGER, TELLER, frozen_clock
 from tests.factories.accounts import PINS, add_staff
 
@@ -127,19 +128,26 @@ async def fill(pilot: Pilot[None], selector: str, text: str) -> None:
 
 
 async def choose(pilot: Pilot[None], selector: str, value: str) -> None:
-    """Focus a Select and choose ``value`` (one change)."""
+    """Focus a Select or a question's options and choose ``value`` (one change)."""
     await focus(pilot, selector)
-    select = pilot.app.screen.query_one(selector, Select)
-    select.value = value
+    widget = pilot.app.screen.query_one(selector)
+    if isinstance(widget, OptionPicker):
+        widget.pick(value)
+    else:
+        assert isinstance(widget, Select), widget
+        widget.value = value
     await pilot.pause()
-    assert select.value == value, f"{selector} is {select.value!r}, wanted {value!r}"
+    assert getattr(widget, "value") == value, f"{selector} is {getattr(widget, 'value')!r}, wanted {value!r}"
 
 
 async def answer_all(pilot: Pilot[None], answers: Iterable[tuple[str, str]]) -> None:
     """Fill (selector, value) pairs in form order: Inputs get text, Selects get an option."""
     for selector, value in answers:
         widget = pilot.app.screen.query_one(selector)
-        if isinstance(widget, Select):
+        if isinstance(widget, LookGroup):
+            await focus(pilot, selector)
+            await pilot.press(value)
+        elif isinstance(widget, (Select, OptionPicker)):
             await choose(pilot, selector, value)
         elif isinstance(widget, Input):
             await fill(pilot, selector, value)
@@ -168,7 +176,13 @@ async def answer_all_by_keys(pilot: Pilot[None], answers: Iterable[tuple[str, st
     """Fill (selector, value) pairs in form order with Tab, typing and the arrow keys only."""
     for selector, value in answers:
         widget = pilot.app.screen.query_one(selector)
-        if isinstance(widget, Select):
+        if isinstance(widget, LookGroup):
+            await tab_to(pilot, selector)
+            await pilot.press(value)
+        elif isinstance(widget, OptionPicker):
+            await tab_to(pilot, selector)
+            await pilot.press(next(k for k, v in widget.keys.items() if v == value))
+        elif isinstance(widget, Select):
             await choose_by_keys(pilot, selector, value)
         elif isinstance(widget, Input):
             await tab_to(pilot, selector)
@@ -226,7 +240,9 @@ LOW_RISK_ANSWERS: list[tuple[str, str]] = [
     ("#item-relation", "child"),
     ("#item-account_source", "known"),
     ("#item-asked_remotely", "no"),
+    ("#looks-1", "enter"),  # 二看: looked, nothing seen
     ("#item-check_payee", "match"),
+    ("#looks-2", "enter"),  # the transaction facts: none
     ("#item-check_amount", "yes"),
     ("#item-check_holder", "yes"),
     ("#item-check_phone", "not_applicable"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, Input
+from textual.widgets import Input
 
 from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet
@@ -13,7 +13,8 @@ from tests.ui.helpers import focus, make_counter_app
 
 
 def _ticked(screen: CounterScreen) -> list[str]:
-    return [box.id or "" for box in screen.query(".look").results(Checkbox) if box.value]
+    looks = {i.id for i in screen.checklist_items if i.kind == "yesno" and i.key}
+    return sorted(k for k, v in screen.state.answers.items() if k in looks and v is True)
 
 
 async def test_id_typed_after_the_amount_goes_into_the_id_field(
@@ -31,8 +32,9 @@ async def test_id_typed_after_the_amount_goes_into_the_id_field(
         assert _ticked(screen) == []
         assert screen.state.customer_age == 76
         assert screen.query_one("#id-number", Input).value.endswith("002X")
-        assert "look" not in {b.binding.action.split("(")[0] for b in screen.active_bindings.values()}
-        # 转账/汇款 is still reachable (Shift+Tab from the ID), and digits typed there tick nothing.
+        # A complete, valid ID moved on to the payee; 转账/汇款 is still reachable by Shift+Tab.
+        assert app.focused is not None and app.focused.id == "payee-name"
+        await focus(pilot, "#id-number")
         await pilot.press("shift+tab")
         assert app.focused is not None and app.focused.id == "business"
         await pilot.press(*"135")
@@ -40,22 +42,33 @@ async def test_id_typed_after_the_amount_goes_into_the_id_field(
         assert _ticked(screen) == []
 
 
-async def test_digits_in_transfer_step_never_tick_looks(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+async def test_observation_keys_only_in_their_group(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    """Digits on a field, a question or the risk pane never tick 二看; in the 二看 group they do."""
     app = make_counter_app(settings, rules, repo)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, CounterScreen)
-        await focus(pilot, "#id-number")
-        await pilot.press("shift+tab")  # back onto 转账/汇款
         await focus(pilot, "#payee-name")
         await pilot.press(*"123")
+        await focus(pilot, "#item-relation")
+        await pilot.press("2")  # picks the second option (配偶) and moves on
         await pilot.pause()
         assert _ticked(screen) == []
-        # In 三问 (a Select has the focus) the keys tick 二看 as before.
-        await focus(pilot, "#item-purpose")
+        assert screen.state.answers.get("relation") == "spouse"
+        assert app.focused is not None and app.focused.id == "item-account_source"
+        screen.query_one("#risk-pane").focus()
+        await pilot.press(*"1234")
+        await pilot.pause()
+        assert _ticked(screen) == []
+        await focus(pilot, "#looks-1")
         await pilot.press("2")
         await pilot.pause()
-        assert _ticked(screen) == ["item-look_phone"]
+        assert _ticked(screen) == ["look_phone"]
+        # Not ticked yet is not asked (never "no") until Enter says the group was looked at.
+        assert "look_nervous" not in screen.state.answers
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.state.answers["look_nervous"] is False and screen.state.answers["look_phone"] is True
 
 
 async def test_case_clock_starts_with_the_first_entry(settings: Settings, rules: RuleSet, repo: Repository) -> None:

@@ -60,7 +60,7 @@ async def test_refusal_raises_the_risk_and_needs_a_supervisor(
         counter = app.screen
         assert isinstance(counter, CounterScreen)
         await answer_all(pilot, [("#amount", "60000"), ("#id-number", ELDERLY_ID)])
-        await focus(pilot, "#item-look_phone")
+        await focus(pilot, "#looks-1")
         await pilot.press("2")  # on the phone
         await pilot.pause()
         assert counter.assessment is not None and counter.assessment.level == "medium"

@@ -18,19 +18,20 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from textual import on, work
+from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select
+from textual.widgets import Footer, Header, Input, Label, Select
 
 from teller_guard.core.case import CaseState, case_from_handoff
 from teller_guard.core.closing import closing_problems, needs_acknowledgement
 from teller_guard.core.errors import InputError
+from teller_guard.core.idcard import parse_id_number
 from teller_guard.core.limits import amount_problem_zh
 from teller_guard.core.models import Assessment
 from teller_guard.core.money import format_yuan, yuan_to_fen
@@ -53,7 +54,9 @@ from teller_guard.ui.screens.decision import DecisionModal
 from teller_guard.ui.screens.handoffs import HandoffsModal
 from teller_guard.ui.screens.history import HistoryScreen
 from teller_guard.ui.screens.resume import ResumeChoice, ResumeModal
+from teller_guard.ui.widgets.answer_keys import LookGroup, OptionPicker, move_on
 from teller_guard.ui.widgets.risk_panel import RiskPanel
+from teller_guard.ui.widgets.sync_focus import SYNC_FOCUS_BINDINGS, SyncFocus
 
 DRAFT_DELAY = 0.25
 """Seconds of quiet before a draft is written (the brief allows at most ~0.3 s)."""
@@ -61,6 +64,9 @@ TRANSFER_STEP = "转账信息"
 DECISION_STEP = "决定"
 BUSINESSES = [("转账", "转账"), ("汇款", "汇款")]
 YES_NO = [("是", "yes"), ("否", "no")]
+READER_ENTER_SECONDS = 0.3
+"""An Enter this soon after a complete ID number moved on is the card reader's, not the teller's."""
+LOOKS_DONE = "看过了：未勾选的记为“没有”"
 
 
 def _id_problem(exc: InputError) -> str:
@@ -72,7 +78,28 @@ def _id_problem(exc: InputError) -> str:
     return "身份证号应为 18 位（17 位数字加数字或 X）"
 
 
-class CounterScreen(AppScreen[None]):
+class IdInput(Input):
+    """The ID field: a complete, valid ID number moves on to the payee by itself, while the key
+    that completed it is being handled (a card reader sends the whole number at once)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        await super()._on_key(event)
+        value = self.value.replace(" ", "")
+        if len(value) == 18 and is_valid_id(value):
+            screen = self.screen
+            if isinstance(screen, CounterScreen):
+                screen.id_complete()
+
+
+def is_valid_id(value: str) -> bool:
+    try:
+        parse_id_number(value)
+    except InputError:
+        return False
+    return True
+
+
+class CounterScreen(SyncFocus, AppScreen[None]):
     """柜面「三问二看一核对」: transfer, 三问, 二看, 一核对, then a decision; risk always visible."""
 
     BINDING_GROUP_TITLE = "柜面"
@@ -90,8 +117,17 @@ class CounterScreen(AppScreen[None]):
         Binding("f3", "history", "今日记录", id="counter-history", tooltip="查看今天本柜员的干预记录"),
         Binding("f4", "handoffs", "大堂转来", id="counter-handoffs", tooltip="接转大堂带至柜台核实的客户"),
         Binding("f5", "new_case", "新业务", id="counter-new", tooltip="清空当前业务（已录入的记为放弃）"),
-        Binding("tab", "next_field", "下一项", show=False, id="counter-next-field"),
+        *SYNC_FOCUS_BINDINGS,
     ]
+    ENTER_MOVES = {
+        "amount": "id-number",
+        # The customer's name is optional (the ID says age and sex): Enter goes on to the payee,
+        # Tab visits the name.
+        "id-number": "payee-name",
+        "age": "customer-name",
+        "customer-name": "payee-name",
+        "payee-name": "payee-account",
+    }
 
     @dataclass
     class CaseSaved(Message):
@@ -127,6 +163,7 @@ class CounterScreen(AppScreen[None]):
         self._waiting = True
         """A fresh case nothing has been typed into yet (its clock starts with the first entry)."""
         self._amount_error = False
+        self._id_completed_at = 0.0
         self._step_names: dict[str, str] = {"step-transfer": TRANSFER_STEP}
         """Step container id → step name (三问 …), for timing."""
 
@@ -157,7 +194,7 @@ class CounterScreen(AppScreen[None]):
                         yield Select(BUSINESSES, id="business", value="转账", allow_blank=False, compact=True)
                     with Horizontal(classes="field"):
                         yield Label("身份证号", classes="field-label")
-                        yield Input(
+                        yield IdInput(
                             id="id-number",
                             placeholder="18 位，录入后只显示后四位",
                             restrict=r"[0-9Xx ]*",
@@ -183,52 +220,44 @@ class CounterScreen(AppScreen[None]):
                     self._step_names[f"step-{n}"] = step
                     with Vertical(id=f"step-{n}", classes="step") as box:
                         box.border_title = step
-                        for item in self.checklist_items:
-                            if item.step == step:
-                                yield from self._item_widgets(item)
+                        yield from self._step_widgets(step)
                 yield Label("", id="case-status")
             with VerticalScroll(id="risk-pane"):
                 yield RiskPanel(id="risk")
         yield Footer()
 
+    def _step_widgets(self, step: str) -> ComposeResult:
+        """The widgets of one step, by item kind (never hard-coded per item): the one-key
+        observations together in one group where the first of them stands, each question with
+        its numbered options (and a field for the customer's words where the rules ask for it)."""
+        items = [i for i in self.checklist_items if i.step == step]
+        looks = [i for i in items if i.kind == "yesno" and i.key]
+        for item in items:
+            if item in looks:
+                if item is looks[0]:
+                    yield LookGroup(
+                        [(i.key or "", i.id, i.prompt) for i in looks],
+                        done_label=LOOKS_DONE,
+                        id=f"looks-{self.steps().index(step)}",
+                    )
+                continue
+            yield from self._item_widgets(item)
+
     def _item_widgets(self, item: ItemDef) -> ComposeResult:
-        """The widgets for one checklist item, by its kind (never hard-coded per item)."""
-        if item.kind == "yesno" and item.key:
-            # Escaped: a letter key would otherwise read as a markup tag ([n]) and vanish.
-            label = escape(f"[{item.key}] {item.prompt}")
-            yield Checkbox(label, id=f"item-{item.id}", compact=True, classes="look")
-            return
+        """One question: its prompt, its numbered options, the customer's words if asked for."""
+        said = f"said-{item.id}" if item.free_text or item.kind == "text" else None
         with Vertical(classes="item"):
             yield Label(item.prompt, classes="prompt")
-            with Horizontal(classes="field"):
-                if item.kind == "choice":
-                    yield Select(
-                        [(o.label, o.id) for o in item.options],
-                        id=f"item-{item.id}",
-                        prompt="请选择",
-                        compact=True,
-                        classes="choice",
-                    )
-                elif item.kind == "yesno":
-                    yield Select(YES_NO, id=f"item-{item.id}", prompt="请选择", compact=True, classes="yesno")
-                if item.free_text or item.kind == "text":
-                    yield Input(id=f"said-{item.id}", placeholder="客户原话", compact=True, classes="said")
+            if item.kind == "choice":
+                yield OptionPicker(
+                    [(o.label, o.id) for o in item.options], said=said, id=f"item-{item.id}", classes="choice"
+                )
+            elif item.kind == "yesno":
+                yield OptionPicker(YES_NO, said=said, yes_no=True, id=f"item-{item.id}", classes="yesno")
+            if said:
+                yield Input(id=said, placeholder="客户原话（在选项上直接打字也会记到这里）", compact=True, classes="said")
 
     def on_mount(self) -> None:
-        for item in self.checklist_items:
-            if item.kind == "yesno" and item.key:
-                # The keys come from the rules, so they cannot be written into BINDINGS.
-                self._bindings._add_binding(
-                    Binding(
-                        item.key,
-                        f"look('{item.id}')",
-                        item.prompt[:6],
-                        id=f"counter-look-{item.id}",
-                        tooltip=f"{item.step}：{item.prompt}（再按一次取消）",
-                        group=Binding.Group(item.step, compact=True),
-                    )
-                )
-        self.refresh_bindings()
         self.watch(self, "focused", self._focus_moved, init=False)
         self._new_case()
         self._look_for_drafts()
@@ -277,7 +306,7 @@ class CounterScreen(AppScreen[None]):
         self._committed_said = dict(state.said)
         self._step_acc = {k: float(v) for k, v in state.step_seconds.items()}
         self._step, self._step_since = None, time.monotonic()
-        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+        with self.prevent(Input.Changed, Select.Changed, OptionPicker.Changed, LookGroup.Changed):
             self.query_one("#amount", Input).value = state.amount
             self.query_one("#business", Select).value = state.business or "转账"
             self.query_one("#id-number", Input).value = state.id_masked or ""
@@ -287,18 +316,19 @@ class CounterScreen(AppScreen[None]):
             self.query_one("#customer-name", Input).value = state.customer_name_masked or ""
             self.query_one("#payee-name", Input).value = state.payee_name_masked or ""
             self.query_one("#payee-account", Input).value = state.payee_account_masked or ""
+            for group in self.query(LookGroup):
+                group.set_answers(
+                    {i: v for _, i, _ in group.items if isinstance(v := state.answers.get(i), bool)}
+                )
             for item in self.checklist_items:
                 value = state.answers.get(item.id)
-                widget = self.query_one(f"#item-{item.id}")
-                if isinstance(widget, Checkbox):
-                    widget.value = value is True
-                elif isinstance(widget, Select):
+                for picker in self.query(f"#item-{item.id}").results(OptionPicker):
                     if value is None:
-                        widget.clear()
+                        picker.pick(None)
                     elif item.kind == "yesno":
-                        widget.value = "yes" if value else "no"
+                        picker.pick("yes" if value else "no")
                     else:
-                        widget.value = value
+                        picker.pick(str(value))
                 said = self.query(f"#said-{item.id}")
                 if said:
                     said.first(Input).value = state.said.get(item.id, "")
@@ -455,59 +485,74 @@ class CounterScreen(AppScreen[None]):
                 return self.ctx.rules.item("counter", wid.removeprefix(prefix))
         return None
 
-    @on(Select.Changed, ".choice, .yesno")
-    def _answer(self, event: Select.Changed) -> None:
-        item = self._item_of(event.select)
+    @on(OptionPicker.Changed)
+    def _answer(self, event: OptionPicker.Changed) -> None:
+        item = self._item_of(event.picker)
         if item is None:
             return
         answers = dict(self.state.answers)
-        if event.value is Select.NULL:
-            answers.pop(item.id, None)
+        if event.value is None:
+            answers.pop(item.id, None)  # not asked (never "no")
         elif item.kind == "yesno":
             answers[item.id] = event.value == "yes"
         else:
-            answers[item.id] = str(event.value)
-        self.state.answers = answers
-        self._changed()
+            answers[item.id] = event.value
+        if answers != self.state.answers:
+            self.state.answers = answers
+            self._changed()
 
-    @on(Checkbox.Changed, ".look")
-    def _look_changed(self, event: Checkbox.Changed) -> None:
-        item = self._item_of(event.checkbox)
-        if item is None:
-            return
+    @on(LookGroup.Changed)
+    def _looks_changed(self, event: LookGroup.Changed) -> None:
         answers = dict(self.state.answers)
-        if event.value:
-            answers[item.id] = True
-        else:
-            # Unticked is "not observed"; the closing step records every look as seen or not.
-            answers.pop(item.id, None)
-        self.state.answers = answers
-        self._changed()
+        for _, item_id, _ in event.group.items:
+            answers.pop(item_id, None)
+        answers.update(event.answers)
+        if answers != self.state.answers:
+            self.state.answers = answers
+            self._changed()
 
-    def _in_transfer_step(self) -> bool:
-        """Focus is in 转账信息 (amount, ID, names, accounts): the teller is typing figures there."""
-        focused = self.focused
-        return focused is not None and any(node.id == "step-transfer" for node in focused.ancestors_with_self)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A digit typed while the focus is in 转账信息 belongs to the amount or the ID number,
-        # never to 二看: after the amount, Tab lands on 转账/汇款, and an ID number typed there
-        # used to tick 神色慌张, 看纸条 … silently.
-        return not (action == "look" and self._in_transfer_step())
-
-    def action_next_field(self) -> None:
+    def action_sync_next(self) -> None:
         """Tab: from the amount straight to the ID number (转账/汇款 is rarely changed: Shift+Tab
         reaches it). Before, an ID typed after amount+Tab landed on 转账/汇款 and was lost."""
         field = self.query_one("#id-number", Input)
         if self.focused is self.query_one("#amount", Input) and not field.disabled:
-            field.focus()
+            self.set_focus(field)
         else:
             self.focus_next()
 
-    def action_look(self, item_id: str) -> None:
-        """Toggle one 二看 observation (one key each, from the rules)."""
-        box = self.query_one(f"#item-{item_id}", Checkbox)
-        box.value = not box.value
+    def action_sync_enter(self) -> None:
+        """Enter moves on from a field (now, so the next key lands in the next field); on a
+        question or an observation group Enter is theirs."""
+        focused = self.focused
+        if focused is None:
+            raise SkipAction()
+        if (
+            isinstance(focused, Input)
+            and focused.id == "payee-name"
+            and not focused.value
+            and time.monotonic() - self._id_completed_at < READER_ENTER_SECONDS
+        ):
+            # The Enter a card reader sends after the ID number: the ID already moved on.
+            self._id_completed_at = 0.0
+            return
+        if focused.id == "payee-account" or focused.has_class("said"):
+            move_on(focused)
+            return
+        target = self.ENTER_MOVES.get(focused.id or "")
+        if target is None:
+            raise SkipAction()
+        widget = self.query_one(f"#{target}", Widget)
+        if widget.disabled:
+            self.set_focus(widget)
+            self.focus_next()
+        else:
+            self.set_focus(widget)
+
+    def id_complete(self) -> None:
+        """A whole valid ID number was typed: on to the payee."""
+        if isinstance(self.focused, IdInput):
+            self._id_completed_at = time.monotonic()
+            self.set_focus(self.query_one("#payee-name", Input))
 
     @on(Input.Changed, ".said")
     def _said(self, event: Input.Changed) -> None:

@@ -1,0 +1,57 @@
+"""A whole case sent as one burst of keys (a card reader, a fast typist, one ``tmux send-keys``)
+saves exactly what was typed: every key lands where the focus was when the key before it had
+been handled (ui/key_gate.py), and one key answers each question."""
+
+from __future__ import annotations
+
+from teller_guard.config import Settings
+from teller_guard.core.rules import RuleSet
+from teller_guard.storage.repository import Repository
+from teller_guard.ui.screens.counter import CounterScreen
+from tests.factories import YOUNG_ID
+from tests.ui.helpers import burst, landed, make_counter_app, settle
+
+ID_NUMBER = YOUNG_ID
+"""A valid ID number (a man born 1990)."""
+ACCOUNT = "6222020200112233445"
+
+LOW_RISK_CASE = (
+    "5000", "enter",                     # 金额 → 身份证号
+    ID_NUMBER,                           # a complete ID moves on to 收款人 by itself
+    "王小明", "enter",                    # 收款人 → 收款账号
+    ACCOUNT, "enter",                    # → 三问
+    "3", "3", "1", "2",                  # 用途 还款, 关系 子女, 账号 本人已知, 有人要求 否
+    "enter",                             # 二看: nothing seen (all recorded as looked at)
+    "1", "enter", "1", "1", "1",         # 一核对: 一致, facts none, 相称 是, 本人 是, 未开通网银
+    "f2", "enter",                       # 办结: the recommended decision
+)
+
+
+async def test_a_whole_low_risk_case_as_one_burst(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CounterScreen)
+        burst(app, *LOW_RISK_CASE)
+        await landed(pilot)
+        await settle(pilot)
+        records = list(repo.records(channel="counter"))
+        assert len(records) == 1, records
+        rec = records[0]
+    assert rec.amount_fen == 500_000
+    assert (rec.customer_age, rec.customer_sex) == (36, "M")
+    assert rec.payee_name_masked == "王**"
+    assert rec.payee_account_masked is not None and rec.payee_account_masked.endswith("3445")
+    looks = {i.id for i in rules.checklist_for("counter").item if i.kind == "yesno" and i.key}
+    assert {a.item_id: a.value for a in rec.answers} == {
+        "purpose": "repay",
+        "relation": "child",
+        "account_source": "known",
+        "asked_remotely": False,
+        "check_payee": "match",
+        "check_amount": True,
+        "check_holder": True,
+        "check_phone": "not_applicable",
+        **{item: False for item in looks},  # Enter on each group: looked at, nothing seen
+    }
+    assert rec.level == "low" and rec.decision is not None and rec.decision.decision == "proceed"
