@@ -82,15 +82,31 @@ class OptionPicker(Widget, can_focus=True):
             self.keys.update(YES_NO_ALIASES)
 
     def render(self) -> Text:
-        out = Text()
+        """The options laid out line by line, an option never cut across two lines."""
+        width = max(self.size.width - 2, 10)
+        pieces: list[Text] = []
         for n, (label, value) in enumerate(self.options):
-            style = "bold reverse" if value == self.value else ""
-            out.append(f"{OPTION_KEYS[n]} ", style="bold")
-            out.append(label, style=style)
-            out.append("  ")
+            piece = Text()
+            piece.append(f"{OPTION_KEYS[n]} ", style="bold")
+            piece.append(label, style="bold reverse" if value == self.value else "")
+            pieces.append(piece)
         if self.value is None:
-            out.append(f"（{NOT_ASKED}）", style="dim")
+            pieces.append(Text(f"（{NOT_ASKED}）", style="dim"))
+        out = Text()
+        used = 0
+        for piece in pieces:
+            if used and used + 2 + piece.cell_len > width:
+                out.append("\n")
+                used = 0
+            elif used:
+                out.append("  ")
+                used += 2
+            out.append_text(piece)
+            used += piece.cell_len
         return out
+
+    def on_resize(self) -> None:
+        self.refresh(layout=True)
 
     def watch_value(self, value: str | None) -> None:
         self.post_message(self.Changed(self, value))
