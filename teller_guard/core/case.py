@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from teller_guard.core.closing import NOT_ASKED_KEY, not_asked
 from teller_guard.core.errors import InputError
 from teller_guard.core.idcard import age_on, customer_ref, mask_id, parse_id_number
 from teller_guard.core.models import Assessment, AssessmentInput, CustomerFacts, FiredSignal
@@ -288,7 +289,11 @@ class CaseState(BaseModel):
             corrects_uid=self.corrects_uid,
             correction_reason=self.correction_reason,
             step_seconds=dict(self.step_seconds),
-            extra=dict(self.extra),
+            # "Not asked" is never "no": the questions without an answer are listed by id.
+            extra={
+                **self.extra,
+                NOT_ASKED_KEY: ",".join(i.id for i in not_asked(rules, self.channel, self.answers, self.said)),
+            },
         )
 
 

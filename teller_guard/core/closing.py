@@ -9,9 +9,12 @@ reason, and was not the member of staff whose case it is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from teller_guard.core.models import Assessment
 from teller_guard.core.records import AcknowledgementRecord, DecisionRecord
 from teller_guard.core.rules import RuleSet
+from teller_guard.core.schema import ItemDef
 
 MIN_APPROVAL_REASON = 4
 """A supervisor's reason must say something (at least this many characters)."""
@@ -111,3 +114,66 @@ def closing_problems(
             elif not _approved(sup, acknowledgement.reason, acknowledgement.supervisor_auth, decision.decided_by):
                 problems.append("主管放行须主管当场输入工号、密码并说明理由")
     return problems
+
+
+NOT_ASKED_KEY = "not_asked"
+"""In a record's ``extra``: the ids of the questions not asked, comma-separated ("" = all asked;
+absent in records from before answers had three states)."""
+NOT_ASKED_REASON_KEY = "not_asked_reason"
+"""In a record's ``extra``: why mandatory questions were not asked (the teller's words)."""
+MIN_NOT_ASKED_REASON = 4
+"""Why mandatory questions were not asked must say something (at least this many characters)."""
+
+
+def is_asked(item_id: str, answers: Mapping[str, object], said: Mapping[str, str]) -> bool:
+    """An item was asked: it has an answer (yes, no, an option) or the customer's words."""
+    return answers.get(item_id) is not None or bool((said.get(item_id) or "").strip())
+
+
+def not_asked(
+    rules: RuleSet, channel: str, answers: Mapping[str, object], said: Mapping[str, str] | None = None
+) -> list[ItemDef]:
+    """The checklist's questions not asked (reminders are said, not asked: never listed)."""
+    said = said or {}
+    return [
+        i
+        for i in rules.checklist_for(channel).item
+        if i.kind != "reminder" and not is_asked(i.id, answers, said)
+    ]
+
+
+def mandatory_not_asked(
+    rules: RuleSet, channel: str, level: str, answers: Mapping[str, object], said: Mapping[str, str] | None = None
+) -> list[ItemDef]:
+    """The questions of the steps the checklist makes mandatory at ``level`` that were not asked."""
+    steps = set(rules.checklist_for(channel).mandatory.get(level, []))  # type: ignore[call-overload]
+    return [i for i in not_asked(rules, channel, answers, said) if i.step in steps]
+
+
+def not_asked_problem(
+    rules: RuleSet,
+    channel: str,
+    level: str,
+    decision_id: str,
+    answers: Mapping[str, object],
+    said: Mapping[str, str] | None,
+    reason: str | None,
+) -> str | None:
+    """Why the case cannot close this way for want of mandatory questions, or ``None``: a
+    decision that lets the money go needs them asked, or the teller's reason why not."""
+    d = rules.decisions.get(decision_id)
+    if d is None or d.group not in PROCEED_GROUPS:
+        return None
+    missing = mandatory_not_asked(rules, channel, level, answers, said)
+    if not missing or len((reason or "").strip()) >= MIN_NOT_ASKED_REASON:
+        return None
+    steps = "、".join(dict.fromkeys(i.step for i in missing))
+    return f"{steps}有 {len(missing)} 项未问：办理前请问完，或记录未问的原因"
+
+
+def not_asked_ids(extra: Mapping[str, str]) -> list[str] | None:
+    """The ids a record lists as not asked, or ``None`` for a record from before three states."""
+    value = extra.get(NOT_ASKED_KEY)
+    if value is None:
+        return None
+    return [x for x in value.split(",") if x]

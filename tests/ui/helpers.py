@@ -248,3 +248,14 @@ LOW_RISK_ANSWERS: list[tuple[str, str]] = [
     ("#item-check_phone", "not_applicable"),
 ]
 """Every checklist answer of an ordinary low-risk transfer (for the selectors of :func:`answer_all`)."""
+
+
+async def explain_not_asked(pilot: Pilot[None], reason: str = "客户急于办理，拒绝回答") -> None:
+    """Closing as 办理 with mandatory questions not asked: give the teller's reason."""
+    from teller_guard.ui.screens.not_asked import NotAskedModal
+
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, NotAskedModal), pilot.app.screen
+    await pilot.press(*reason, "enter")
+    await pilot.pause()

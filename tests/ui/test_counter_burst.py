@@ -4,10 +4,14 @@ been handled (ui/key_gate.py), and one key answers each question."""
 
 from __future__ import annotations
 
+from textual.widgets import Label
+
 from teller_guard.config import Settings
+from teller_guard.core.closing import NOT_ASKED_REASON_KEY, not_asked_ids
 from teller_guard.core.rules import RuleSet
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.counter import CounterScreen
+from teller_guard.ui.screens.not_asked import NotAskedModal
 from tests.factories import YOUNG_ID
 from tests.ui.helpers import burst, landed, make_counter_app, settle
 
@@ -55,3 +59,33 @@ async def test_a_whole_low_risk_case_as_one_burst(settings: Settings, rules: Rul
         **{item: False for item in looks},  # Enter on each group: looked at, nothing seen
     }
     assert rec.level == "low" and rec.decision is not None and rec.decision.decision == "proceed"
+
+
+async def test_not_asked_is_never_recorded_as_no(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    """Amount, then F2 Enter: 正常办理 asks why 三问/二看 were not asked; Esc goes back to the
+    first of them; with a reason the case closes and the record lists what was not asked."""
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        burst(app, "3000", "f2", "enter")
+        await landed(pilot)
+        assert isinstance(app.screen, NotAskedModal)
+        assert "三问" in str(app.screen.query_one(".hint", Label).render())
+        burst(app, "escape")
+        await landed(pilot)
+        assert app.screen is screen and app.focused is not None and app.focused.id == "item-purpose"
+        assert not list(repo.records(channel="counter"))
+
+        burst(app, "f2", "enter", "无", "enter")  # too short a reason: refused
+        await landed(pilot)
+        assert isinstance(app.screen, NotAskedModal)
+        assert "至少" in str(app.screen.query_one("#not-asked-error", Label).render())
+        burst(app, "客户赶时间拒答", "enter")
+        await landed(pilot)
+        await settle(pilot)
+        (rec,) = list(repo.records(channel="counter"))
+    assert rec.answers == ()  # nothing recorded as "no"
+    assert set(not_asked_ids(rec.extra) or []) == {i.id for i in rules.checklist_for("counter").item}
+    assert rec.extra[NOT_ASKED_REASON_KEY] == "客户赶时间拒答"

@@ -18,7 +18,14 @@ from teller_guard.ui.screens.decision import DecisionModal
 from teller_guard.ui.widgets.risk_panel import RiskPanel
 from tests.factories import ELDERLY_ID, FROZEN_NOW, SUPERVISOR, TELLER, YOUNG_ID
 from tests.factories.accounts import PINS, add_all
-from tests.ui.helpers import LOW_RISK_ANSWERS, answer_all, answer_all_by_keys, focus, make_counter_app
+from tests.ui.helpers import (
+    LOW_RISK_ANSWERS,
+    answer_all,
+    answer_all_by_keys,
+    explain_not_asked,
+    focus,
+    make_counter_app,
+)
 
 LOW_RISK_FORM = [
     ("#amount", "3000"),
@@ -217,6 +224,7 @@ async def test_high_risk_cannot_proceed_without_supervisor(
         assert modal.query_one("#approval-pin", Input).value == PINS["S001"]  # kept until the reason is in
         await pilot.press(*"客户为儿子购房付首付已电话核实", "enter")
         await pilot.pause()
+        await explain_not_asked(pilot)  # this test asks only what matters to it
         await app.workers.wait_for_complete()
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -266,6 +274,7 @@ async def test_cancelled_acknowledgement_does_not_close(settings: Settings, rule
         await pilot.pause()
         assert isinstance(app.screen, DecisionModal) and app.screen.chosen == "proceed_warned"
         await pilot.press("enter")
+        await explain_not_asked(pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, AcknowledgeScreen)

@@ -13,7 +13,7 @@ from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.decision import DecisionModal
 from tests.factories import ELDERLY_ID, FROZEN_NOW, SUPERVISOR, TELLER
 from tests.factories.accounts import PINS, add_all
-from tests.ui.helpers import answer_all, focus, make_counter_app
+from tests.ui.helpers import answer_all, explain_not_asked, focus, make_counter_app
 
 
 def refusal(screen: AcknowledgeScreen) -> AcknowledgementRecord:
@@ -27,7 +27,7 @@ def refusal(screen: AcknowledgeScreen) -> AcknowledgementRecord:
     )
 
 
-async def _decide(pilot, choice: str, supervisor: tuple[str, str] | None = None) -> AcknowledgeScreen:  # type: ignore[no-untyped-def]
+async def _decide(pilot, choice: str, supervisor: tuple[str, str] | None = None, explain: bool = True) -> AcknowledgeScreen:  # type: ignore[no-untyped-def]
     app = pilot.app
     await pilot.press("f2")
     await pilot.pause()
@@ -44,6 +44,8 @@ async def _decide(pilot, choice: str, supervisor: tuple[str, str] | None = None)
         for text in (supervisor[0], PINS[supervisor[0]], supervisor[1]):
             await pilot.press(*text, "enter")
             await pilot.pause()
+    if explain:  # this test asks only what matters to it; the reason is kept with the case
+        await explain_not_asked(pilot)
     await app.workers.wait_for_complete()
     await pilot.pause()
     ack = app.screen
@@ -79,7 +81,7 @@ async def test_refusal_raises_the_risk_and_needs_a_supervisor(
         assert isinstance(app.focused, Input)
 
         # Now high: proceeding needs a supervisor, and the refusal is recorded with the case.
-        ack2 = await _decide(pilot, "proceed_warned", ("S001", "主管已当面核实，客户坚持转给儿子"))
+        ack2 = await _decide(pilot, "proceed_warned", ("S001", "主管已当面核实，客户坚持转给儿子"), explain=False)
         assert ack2.serial != ack.serial
         ack2.dismiss(refusal(ack2))
         for _ in range(50):

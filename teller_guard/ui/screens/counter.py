@@ -29,7 +29,14 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Select
 
 from teller_guard.core.case import CaseState, case_from_handoff
-from teller_guard.core.closing import closing_problems, needs_acknowledgement
+from teller_guard.core.closing import (
+    NOT_ASKED_REASON_KEY,
+    closing_problems,
+    mandatory_not_asked,
+    needs_acknowledgement,
+    not_asked,
+    not_asked_problem,
+)
 from teller_guard.core.errors import InputError
 from teller_guard.core.idcard import parse_id_number
 from teller_guard.core.limits import amount_problem_zh
@@ -52,6 +59,7 @@ from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.confirm import ConfirmModal
 from teller_guard.ui.screens.decision import DecisionModal
 from teller_guard.ui.screens.handoffs import HandoffsModal
+from teller_guard.ui.screens.not_asked import NotAskedModal
 from teller_guard.ui.screens.history import HistoryScreen
 from teller_guard.ui.screens.resume import ResumeChoice, ResumeModal
 from teller_guard.ui.widgets.answer_keys import LookGroup, OptionPicker, move_on
@@ -729,11 +737,7 @@ class CounterScreen(SyncFocus, AppScreen[None]):
 
     # ------------------------------------------------------------ closing
     def _unanswered(self) -> list[str]:
-        return [
-            item.prompt
-            for item in self.checklist_items
-            if not (item.kind == "yesno" and item.key) and item.id not in self.state.answers
-        ]
+        return [f"{i.step}·{i.prompt}" for i in not_asked(self.ctx.rules, "counter", self.state.answers, self.state.said)]
 
     def action_decide(self) -> None:
         """F2: choose the decision (the policy's options for this level) and close the case."""
@@ -771,12 +775,35 @@ class CounterScreen(SyncFocus, AppScreen[None]):
             self._back_to_form()
             return
         rules = self.ctx.rules
+        s = self.state
+        reason = s.extra.get(NOT_ASKED_REASON_KEY)
+        if not_asked_problem(rules, "counter", self.assessment.level, decision.decision, s.answers, s.said, reason):
+            missing = mandatory_not_asked(rules, "counter", self.assessment.level, s.answers, s.said)
+
+            def explained(why: str | None) -> None:
+                if why is None:
+                    self._status("✗ 必问项未问：" + "、".join(i.prompt for i in missing[:3]))
+                    self.set_focus(self._widget_of(missing[0]))
+                    return
+                self.state.extra = {**self.state.extra, NOT_ASKED_REASON_KEY: why}
+                self._flush_draft()
+                self._decided(decision)
+
+            self.app.push_screen(NotAskedModal(missing), explained)
+            return
         if needs_acknowledgement(rules, decision.decision, self.assessment.level, "counter"):
             self._get_serial(decision, self.assessment)
         elif self._takes_home(decision):
             self._take_home(decision, self.assessment)
         else:
             self._close(decision, self.assessment, None)
+
+    def _widget_of(self, item: ItemDef) -> Widget:
+        """The widget that asks ``item`` (its options, or the group its key belongs to)."""
+        found = self.query(f"#item-{item.id}")
+        if found:
+            return found.first()
+        return next(g for g in self.query(LookGroup) if item.id in g.by_key.values())
 
     def _back_to_form(self) -> None:
         self.query_one("#amount", Input).focus()
@@ -839,12 +866,7 @@ class CounterScreen(SyncFocus, AppScreen[None]):
         """Build the record and save it; the screen moves on when the save succeeds."""
         self._tally_step()
         rules = self.ctx.rules
-        # Closing is the teller's word that the 二看 were done: an unticked look was not seen.
-        answers = dict(self.state.answers)
-        for item in self.checklist_items:
-            if item.kind == "yesno" and item.key and item.id not in answers:
-                answers[item.id] = False
-        self.state.answers = answers
+        # Nothing is filled in: a question not asked stays not asked (listed in the record).
         record = self.state.to_record(
             rules,
             assessment,
