@@ -4,6 +4,10 @@ been handled (ui/key_gate.py), and one key answers each question."""
 
 from __future__ import annotations
 
+import io
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
 from textual.widgets import Label
 
 from teller_guard.config import Settings
@@ -12,6 +16,7 @@ from teller_guard.core.rules import RuleSet
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.not_asked import NotAskedModal
+from teller_guard.ui.screens.record_view import render_record
 from tests.factories import YOUNG_ID
 from tests.ui.helpers import burst, landed, make_counter_app, settle
 
@@ -89,3 +94,9 @@ async def test_not_asked_is_never_recorded_as_no(settings: Settings, rules: Rule
     assert rec.answers == ()  # nothing recorded as "no"
     assert set(not_asked_ids(rec.extra) or []) == {i.id for i in rules.checklist_for("counter").item}
     assert rec.extra[NOT_ASKED_REASON_KEY] == "客户赶时间拒答"
+    # The record view says 未问 (and why), never 否.
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(render_record(rec, [], rules, ZoneInfo("Asia/Shanghai")))
+    text = console.export_text()
+    assert "未问原因：客户赶时间拒答" in text and text.count("未问") >= len(rec.extra["not_asked"].split(","))
+    assert "│ 否" not in text

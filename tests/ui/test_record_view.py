@@ -50,5 +50,7 @@ def test_record_view_is_chinese_ordered_and_uncut(rules: RuleSet) -> None:
     assert "转账信息 8  三问 15  二看 5  一核对 8  决定 4" in text
     order = ["三问", "二看", "一核对"]
     cells = [line.split("│") for line in text.splitlines() if line.startswith("│")]
-    steps = [c[1].strip() for c in cells if len(c) > 2 and c[1].strip() in order]
+    steps = [c[1].strip() for c in cells if len(c) > 3 and c[1].strip() in order and c[3].strip() != "未问"]
     assert steps == ["三问", "二看", "二看", "一核对"]
+    # The questions not asked follow, said as 未问 (never 否).
+    assert sum(1 for c in cells if len(c) > 3 and c[3].strip() == "未问") == len(rec.extra["not_asked"].split(","))

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from teller_guard.core.closing import NOT_ASKED_REASON_KEY, not_asked_ids
 from teller_guard.core.money import format_yuan
 from teller_guard.core.permissions import can_correct, can_view_record
 from teller_guard.core.records import InterventionRecord, InterventionSummary
@@ -124,6 +125,9 @@ def render_record(
     for a in sorted(rec.answers, key=lambda a: order.get(a.item_id, len(order))):
         step, prompt = steps.get(a.item_id, ("", a.item_id))
         answers.add_row(step, prompt, _answer_text(rules, rec.channel, a.item_id, a.value), a.said or "")
+    for item_id in not_asked_ids(rec.extra) or []:  # "not asked" is shown as such, never as 否
+        step, prompt = steps.get(item_id, ("", item_id))
+        answers.add_row(step, prompt, "未问", rec.extra.get(NOT_ASKED_REASON_KEY, "") and f"未问原因：{rec.extra[NOT_ASKED_REASON_KEY]}")
 
     signals = Table(title="风险信号", title_justify="left", expand=True)
     signals.add_column("分", justify="right", no_wrap=True)
