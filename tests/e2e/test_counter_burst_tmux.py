@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from teller_guard.core.rules import RuleSet
-
 from tests.conftest import require_tool
 from tests.ui import test_counter_drafts as tm
 from tests.ui.test_counter_burst import ACCOUNT, LOW_RISK_CASE

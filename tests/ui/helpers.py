@@ -78,7 +78,7 @@ def burst(app: TellerGuardApp, *keys: str) -> None:
     for key in keys:
         for ch in [key] if key in NAMED_KEYS else list(key):
             name = "space" if ch == " " else ch
-            char = NAMED_KEYS[ch] if ch in NAMED_KEYS else ch
+            char = NAMED_KEYS.get(ch, ch)
             event = events.Key(name, char)
             event.set_sender(app)
             app.post_message(event)
@@ -137,7 +137,7 @@ async def choose(pilot: Pilot[None], selector: str, value: str) -> None:
         assert isinstance(widget, Select), widget
         widget.value = value
     await pilot.pause()
-    assert getattr(widget, "value") == value, f"{selector} is {getattr(widget, 'value')!r}, wanted {value!r}"
+    assert widget.value == value, f"{selector} is {widget.value!r}, wanted {value!r}"
 
 
 async def answer_all(pilot: Pilot[None], answers: Iterable[tuple[str, str]]) -> None:

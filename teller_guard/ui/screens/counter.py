@@ -59,8 +59,8 @@ from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.confirm import ConfirmModal
 from teller_guard.ui.screens.decision import DecisionModal
 from teller_guard.ui.screens.handoffs import HandoffsModal
-from teller_guard.ui.screens.not_asked import NotAskedModal
 from teller_guard.ui.screens.history import HistoryScreen
+from teller_guard.ui.screens.not_asked import NotAskedModal
 from teller_guard.ui.screens.resume import ResumeChoice, ResumeModal
 from teller_guard.ui.widgets.answer_keys import LookGroup, OptionPicker, move_on
 from teller_guard.ui.widgets.risk_panel import RiskPanel
