@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, cast
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -71,6 +72,10 @@ class LobbyScreen(AppScreen[None]):
             priority=True,
         ),
         Binding("ctrl+n", "new_case", "新客户", tooltip="放弃当前记录，开始接待下一位客户", id="lobby-new-case"),
+        # Enter moves on while the key is handled, so the next key of a burst lands in the next field.
+        Binding(
+            "enter", "sync_enter", "下一项", show=False, priority=True, id="lobby-sync-enter", tooltip="录入后进入下一项"
+        ),
     ]
     """Every key also has a tile to tap; keys are for the desktop terminal."""
 
@@ -357,19 +362,22 @@ class LobbyScreen(AppScreen[None]):
         self.details[key[event.input.id]] = event.value
         self._changed(rescore=False)
 
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        """Enter moves on, so a keyboard user never needs the mouse."""
+    def action_sync_enter(self) -> None:
+        """Enter in a field moves on, so a keyboard user never needs the mouse (elsewhere Enter
+        is the focused tile's)."""
+        field = self.focused
+        if not isinstance(field, Input):
+            raise SkipAction()
         order: list[Widget] = [*self.query(".said").results(Input), self.query_one("#amount"), self.query_one("#age")]
         order.extend(list(self.query(TapToggle).results())[:1])
-        if event.input in order:
-            order[order.index(event.input) + 1].focus()
+        if field in order:
+            self.set_focus(order[order.index(field) + 1])
             return
         inputs = self._detail_inputs()
-        if event.input in inputs and inputs.index(event.input) + 1 < len(inputs):
-            inputs[inputs.index(event.input) + 1].focus()
+        if field in inputs and inputs.index(field) + 1 < len(inputs):
+            self.set_focus(inputs[inputs.index(field) + 1])
         else:
-            self.query_one("#lobby-save-button", Button).focus()
+            self.set_focus(self.query_one("#lobby-save-button", Button))
 
     @on(Button.Pressed, "#lobby-save-button")
     def _save_pressed(self) -> None:
@@ -454,8 +462,10 @@ class LobbyScreen(AppScreen[None]):
     # ------------------------------------------------------------ keys
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "look":
+            # Only inside the 二看 tiles: a digit on a choice tile, a field or the risk pane is not an observation.
             keys = {i.key for i in items_of(self.ctx.rules, "二看") if i.key}
-            return parameters[0] in keys
+            in_group = (self.focused.id or "").startswith("look-") if self.focused is not None else False
+            return parameters[0] in keys and in_group
         if action == "next_machine":
             return bool(self.ctx.rules.branch.machines)
         return True
