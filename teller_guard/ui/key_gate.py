@@ -108,3 +108,9 @@ class KeyGate:
     def reset(self) -> None:
         """Drop held keys (the app is signing out or locking)."""
         self.held.clear()
+
+
+def keys_waiting(app: App[object]) -> bool:
+    """Keys of a burst are still waiting to be read (heavy drawing can wait for them)."""
+    gate = getattr(app, "key_gate", None)
+    return isinstance(gate, KeyGate) and bool(gate.held)

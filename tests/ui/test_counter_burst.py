@@ -17,7 +17,8 @@ from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.not_asked import NotAskedModal
 from teller_guard.ui.screens.record_view import render_record
-from tests.factories import YOUNG_ID
+from teller_guard.ui.widgets.risk_panel import RiskPanel
+from tests.factories import ELDERLY_ID, YOUNG_ID
 from tests.ui.helpers import burst, landed, make_counter_app, settle
 
 ID_NUMBER = YOUNG_ID
@@ -102,3 +103,21 @@ async def test_not_asked_is_never_recorded_as_no(settings: Settings, rules: Rule
     text = console.export_text()
     assert "未问原因：客户赶时间拒答" in text and text.count("未问") >= len(rec.extra["not_asked"].split(","))
     assert "│ 否" not in text
+
+
+async def test_the_risk_panel_is_drawn_once_a_burst_has_landed(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
+    """Scoring keeps up with every key; the panel is drawn when the burst is in, and then shows it."""
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        burst(app, "60000", "enter", ELDERLY_ID)
+        await landed(pilot)
+        await pilot.pause(0.2)
+        panel = screen.query_one("#risk", RiskPanel)
+        assert screen.assessment is not None and screen.assessment.customer_age == 76
+        assert {"elderly_senior"} <= set(screen.assessment.signal_ids())
+        assert panel.assessment is screen.assessment

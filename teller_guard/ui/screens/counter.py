@@ -55,6 +55,7 @@ from teller_guard.core.scoring import assess
 from teller_guard.core.vocabulary import SEX_LABELS
 from teller_guard.storage.faults import teller_message
 from teller_guard.ui.context import AppScreen
+from teller_guard.ui.key_gate import keys_waiting
 from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.confirm import ConfirmModal
 from teller_guard.ui.screens.decision import DecisionModal
@@ -72,6 +73,8 @@ TRANSFER_STEP = "转账信息"
 DECISION_STEP = "决定"
 BUSINESSES = [("转账", "转账"), ("汇款", "汇款")]
 YES_NO = [("是", "yes"), ("否", "no")]
+PANEL_DELAY = 0.05
+"""Seconds after the last key of a burst before the risk panel is drawn again."""
 READER_ENTER_SECONDS = 0.3
 """An Enter this soon after a complete ID number moved on is the card reader's, not the teller's."""
 LOOKS_DONE = "看过了：未勾选的记为“没有”"
@@ -157,6 +160,7 @@ class CounterScreen(SyncFocus, AppScreen[None]):
         self.assessment: Assessment | None = None
         """The latest assessment of :attr:`state` (``None`` while the amount is unreadable)."""
         self._draft_timer: Timer | None = None
+        self._panel_timer: Timer | None = None
         self._io_lock = threading.Lock()
         self._draft_fault: str | None = None
         """The last reason a draft could not be written (shown once until a write succeeds)."""
@@ -371,6 +375,17 @@ class CounterScreen(SyncFocus, AppScreen[None]):
             self._amount_error = False
             self._status("")
         self.assessment = self.state.held(self.ctx.rules, assess(self.ctx.rules, inp))
+        # Scoring takes well under a millisecond; drawing the panel does not. While keys are
+        # waiting (a burst), the panel is drawn once they have landed, not after each of them.
+        if keys_waiting(self.app):
+            if self._panel_timer is not None:
+                self._panel_timer.stop()
+            self._panel_timer = self.set_timer(PANEL_DELAY, self._show_assessment)
+        else:
+            self._show_assessment()
+
+    def _show_assessment(self) -> None:
+        self._panel_timer = None
         self.query_one("#risk", RiskPanel).assessment = self.assessment
 
     # ------------------------------------------------------------ the transfer
