@@ -73,6 +73,7 @@ class TellerGuardApp(App[None]):
         Binding("ctrl+q", "quit", "退出", id="quit", priority=True),
         Binding("f9", "sign_out", "签退", id="sign-out", priority=True, tooltip="签退换人：正在办理的业务保存为草稿"),
         Binding("ctrl+l", "lock", "锁屏", id="lock", show=False, priority=True, tooltip="暂离锁屏，本人输入密码继续"),
+        Binding("f1", "help", "帮助", id="help", priority=True, tooltip="本画面的按键和各步骤的含义"),
     ]
 
     def __init__(
@@ -208,6 +209,22 @@ class TellerGuardApp(App[None]):
             self.context.gate.sign_out(staff)
             self.context.staff = None
         self.exit()
+
+    def action_help(self) -> None:
+        """F1: the keys of this screen and what its steps mean (F1 again or Esc closes)."""
+        from teller_guard.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        keys: list[tuple[str, Binding]] = []
+        seen: set[str] = set()
+        for key, active in self.active_bindings.items():
+            b = active.binding
+            if b.description and b.action != "help" and key not in seen and active.enabled:
+                seen.add(key)
+                keys.append((self.get_key_display(b), b))
+        self.push_screen(HelpScreen(self.screen, keys))
 
     def action_lock(self) -> None:
         """Ctrl+L: lock now (stepping away from the counter)."""

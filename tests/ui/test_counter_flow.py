@@ -72,9 +72,12 @@ async def test_low_risk_transfer_by_keyboard_alone(settings: Settings, rules: Ru
         # The ID number is replaced by its last four on screen the moment it is complete.
         assert screen.query_one("#id-number", Input).value == "**************1239"
         assert "36 岁 男" in str(screen.query_one("#id-facts", Label).render())
-        # Names and the account are masked once the teller moves on.
+        # The customer's name is masked once the teller moves on; the payee's name and account
+        # stay readable while the case is open (to compare with the slip), masked in the draft.
         assert screen.query_one("#customer-name", Input).value == "张**"
-        assert screen.query_one("#payee-account", Input).value == "****3445"
+        assert screen.query_one("#payee-account", Input).value == "6222020200112233445"
+        assert screen.query_one("#payee-name", Input).value == "张小花"
+        assert screen.state.payee_account_masked == "****3445" and screen.state.payee_name_masked == "张**"
         panel = screen.query_one("#risk", RiskPanel)
         assert panel.assessment is not None and panel.assessment.level == "low"
 

@@ -26,12 +26,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, Select
+from textual.widgets import Footer, Header, Input, Label, Static
 
 from teller_guard.core.case import CaseState, case_from_handoff
 from teller_guard.core.closing import (
     NOT_ASKED_REASON_KEY,
     closing_problems,
+    is_asked,
     mandatory_not_asked,
     needs_acknowledgement,
     not_asked,
@@ -130,6 +131,13 @@ class CounterScreen(SyncFocus, AppScreen[None]):
         Binding("f5", "new_case", "新业务", id="counter-new", tooltip="清空当前业务（已录入的记为放弃）"),
         *SYNC_FOCUS_BINDINGS,
     ]
+    KEY_HELP = (
+        "   Enter  录入后进入下一项（身份证号录满 18 位且校验正确会自动进入收款人；客户姓名可选，用 Tab 进入）",
+        "  数字/字母  在问题上：选中该编号的答案并进入下一题；退格清除为“未问”",
+        "    打字  在问题上直接打中文：记入该题的“客户原话”",
+        "  1–6 等  在二看、一核对的勾选组里：勾选/取消该项；Enter：看过了，未勾选的记为“没有”",
+        "  Tab/Shift+Tab  逐项前后移动",
+    )
     ENTER_MOVES = {
         "amount": "id-number",
         # The customer's name is optional (the ID says age and sex): Enter goes on to the payee,
@@ -197,13 +205,14 @@ class CounterScreen(SyncFocus, AppScreen[None]):
         yield Header()
         with Horizontal(id="counter-body"):
             with VerticalScroll(id="case-form"):
+                yield Static("", id="counter-progress")
                 yield Label("", id="handoff-banner")
                 with Vertical(id="step-transfer", classes="step") as box:
                     box.border_title = TRANSFER_STEP
                     with Horizontal(classes="field"):
                         yield Label("金额(元)", classes="field-label")
                         yield Input(id="amount", placeholder="例如 5000", restrict=r"[0-9.,]*", compact=True)
-                        yield Select(BUSINESSES, id="business", value="转账", allow_blank=False, compact=True)
+                        yield OptionPicker(BUSINESSES, id="business", classes="business")
                     with Horizontal(classes="field"):
                         yield Label("身份证号", classes="field-label")
                         yield IdInput(
@@ -318,9 +327,9 @@ class CounterScreen(SyncFocus, AppScreen[None]):
         self._committed_said = dict(state.said)
         self._step_acc = {k: float(v) for k, v in state.step_seconds.items()}
         self._step, self._step_since = None, time.monotonic()
-        with self.prevent(Input.Changed, Select.Changed, OptionPicker.Changed, LookGroup.Changed):
+        with self.prevent(Input.Changed, OptionPicker.Changed, LookGroup.Changed):
             self.query_one("#amount", Input).value = state.amount
-            self.query_one("#business", Select).value = state.business or "转账"
+            self.query_one("#business", OptionPicker).pick(state.business or "转账")
             self.query_one("#id-number", Input).value = state.id_masked or ""
             age = self.query_one("#age", Input)
             age.value = "" if state.customer_age is None else str(state.customer_age)
@@ -387,6 +396,29 @@ class CounterScreen(SyncFocus, AppScreen[None]):
     def _show_assessment(self) -> None:
         self._panel_timer = None
         self.query_one("#risk", RiskPanel).assessment = self.assessment
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        """✓转账信息 ✓三问 二看 1 项异常 ·一核对 3/10 — like the lobby's line, what is done so far."""
+        s = self.state
+        try:
+            amount_ok = s.amount_yuan() > 0
+        except InputError:
+            amount_ok = False
+        transfer = amount_ok and (s.customer_age is not None) and bool(s.payee_name_masked and s.payee_account_masked)
+        parts = [f"{'✓' if transfer else '·'}{TRANSFER_STEP}"]
+        for step in self.steps():
+            items = [i for i in self.checklist_items if i.step == step]
+            asked = [i for i in items if is_asked(i.id, s.answers, s.said)]
+            seen = [i for i in items if i.kind == "yesno" and i.key and s.answers.get(i.id) is True]
+            text = f"{'✓' if len(asked) == len(items) else '·'}{step}"
+            if len(asked) != len(items):
+                text += f" {len(asked)}/{len(items)}"
+            if seen:
+                text += f"（{len(seen)} 项异常）"
+            parts.append(text)
+        parts.append("F2 办结 · F1 帮助")
+        self.query_one("#counter-progress", Static).update("  ".join(parts))
 
     # ------------------------------------------------------------ the transfer
     @on(Input.Changed, "#amount")
@@ -394,9 +426,10 @@ class CounterScreen(SyncFocus, AppScreen[None]):
         self.state.amount = event.value.strip()
         self._changed()
 
-    @on(Select.Changed, "#business")
-    def _business(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str):
+    @on(OptionPicker.Changed, "#business")
+    def _business(self, event: OptionPicker.Changed) -> None:
+        event.stop()
+        if event.value is not None and event.value != self.state.business:
             self.state.business = event.value
             self._changed()
 
@@ -487,15 +520,13 @@ class CounterScreen(SyncFocus, AppScreen[None]):
             self.state.payee_account_masked = self.state.payee_ref = None
         self._changed()
 
-    @on(Input.Blurred, "#customer-name, #payee-name, #payee-account")
-    @on(Input.Submitted, "#customer-name, #payee-name, #payee-account")
+    @on(Input.Blurred, "#customer-name")
+    @on(Input.Submitted, "#customer-name")
     def _mask_on_leave(self, event: Input.Blurred | Input.Submitted) -> None:
-        """Once entered, names and accounts are shown masked (as they are stored)."""
-        masked = {
-            "customer-name": self.state.customer_name_masked,
-            "payee-name": self.state.payee_name_masked,
-            "payee-account": self.state.payee_account_masked,
-        }[event.input.id or ""]
+        """Once entered, the customer's name is shown masked (as it is stored). The payee's name
+        and account stay readable in full while the case is open — the teller compares them with
+        the slip — and are kept masked everywhere else (draft, record, lists, exports)."""
+        masked = self.state.customer_name_masked
         if masked and event.input.value != masked:
             with self.prevent(Input.Changed):
                 event.input.value = masked

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -52,7 +53,7 @@ class OptionPicker(Widget, can_focus=True):
     OptionPicker:focus { background: $boost; }
     """
 
-    value: reactive[str | None] = reactive(None)
+    value: reactive[str | None] = reactive(None, layout=True)
 
     @dataclass
     class Changed(Message):
@@ -82,8 +83,14 @@ class OptionPicker(Widget, can_focus=True):
             self.keys.update(YES_NO_ALIASES)
 
     def render(self) -> Text:
+        return self._laid_out(self.size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._laid_out(width).plain.split("\n"))
+
+    def _laid_out(self, width: int) -> Text:
         """The options laid out line by line, an option never cut across two lines."""
-        width = max(self.size.width - 2, 10)
+        width = max(width, 10)
         pieces: list[Text] = []
         for n, (label, value) in enumerate(self.options):
             piece = Text()
