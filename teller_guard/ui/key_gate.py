@@ -25,14 +25,22 @@ from textual import events
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from textual.app import App
 
 STALL_SECONDS = 0.5
 """Longest wait for a key's marker before the next key is read anyway."""
-SETTLE_TRIES = 40
+SETTLE_TRIES = 100
 """How many times (every 10 ms) to wait for a newly shown screen to take the focus."""
+SCREEN_WORK = frozenset({"notice", "handoffs", "sign-in", "unlock", "change-pin", "save"})
+"""Worker groups whose end opens a screen (a notice serial, the hand-off list, a PIN check) or
+starts a fresh case (a save): while one runs, the next key waits for what it will show."""
+MAX_ROUNDS = 6
+"""Most marker rounds per key (a key that opens a dialog that opens another …)."""
+WORK_TRIES = 500
+"""How many times (every 10 ms) to wait for such work before reading the next key anyway."""
 
 
 class KeyHandled(Message, bubble=True):
@@ -53,8 +61,11 @@ class KeyGate:
         self.held: deque[events.Key] = deque()
         self.busy = False
         self._serial = 0
-        self._screen: Screen[object] | None = None
         self._stall: Timer | None = None
+        self._after_work = False
+        self._rounds = 0
+        self._target: Widget | Screen[object] | None = None
+        self._seen: tuple[object, ...] = ()
 
     async def key(self, event: events.Key) -> None:
         """A key from the terminal: deliver it now, or hold it behind the one in flight."""
@@ -67,36 +78,72 @@ class KeyGate:
         app = self.app
         self.busy = True
         self._serial += 1
-        self._screen = app.screen
-        target = app.focused or app.screen
+        self._rounds = 0
+        self._target = app.focused or app.screen
+        self._seen = self._signature()
         await self._deliver_key(event)
-        if event.is_forwarded and target.is_attached:
-            target.post_message(KeyHandled(self._serial))
-            self._stall = app.set_timer(STALL_SECONDS, self._stalled)
+        if event.is_forwarded:
+            self._round(self._target)
         else:  # a priority binding took it: the app already acted
-            app.call_after_refresh(self._settle, SETTLE_TRIES)
+            self._round(app.screen)
+
+    def _signature(self) -> tuple[object, ...]:
+        """What a key can change that decides where the next key goes."""
+        app = self.app
+        busy = sum(1 for w in app.workers if w.group in SCREEN_WORK and not w.is_finished)
+        return (id(app.screen), id(app.focused), len(app.screen_stack), busy)
+
+    def _round(self, node: Widget | Screen[object]) -> None:
+        """Send a marker through ``node``: it comes back once what is queued there is handled
+        (the key, and then whatever handling the key posted: a selection, a dismissal …)."""
+        self._rounds += 1
+        if not node.is_attached:
+            node = self.app.screen
+        node.post_message(KeyHandled(self._serial))
+        if self._stall is not None:
+            self._stall.stop()
+        self._stall = self.app.set_timer(STALL_SECONDS, self._stalled)
 
     def marker(self, message: KeyHandled) -> None:
-        """The marker reached the app: the key has been handled."""
+        """A marker came back: one more round while things are still moving, then settle."""
         if message.serial != self._serial or not self.busy:
             return
         if self._stall is not None:
             self._stall.stop()
             self._stall = None
-        self.app.call_after_refresh(self._settle, SETTLE_TRIES)
+        now = self._signature()
+        if self._rounds < 2 or (now != self._seen and self._rounds < MAX_ROUNDS):
+            # Round 2 follows what handling the key posted to the widget; a change of screen or
+            # focus is followed through the screen that now shows.
+            self._seen = now
+            self._round(self._target if self._rounds < 2 else self.app.screen)
+            return
+        self.app.call_after_refresh(self._settle)
 
     def _stalled(self) -> None:
         self._stall = None
         if self.busy:
             self.app.call_later(self._next)
 
-    def _settle(self, tries: int) -> None:
-        """After a key that changed the screen, wait (briefly) for the new screen's focus."""
+    def _settle(self, tries: int = SETTLE_TRIES, work_tries: int = WORK_TRIES) -> None:
+        """Wait — briefly — for work that will open a screen or reset the form, and for a screen
+        just shown to take the focus; then read the next key."""
         app = self.app
         screen = app.screen
-        changed = screen is not self._screen
-        if changed and tries > 0 and (not screen.is_mounted or (screen.focused is None and screen.focus_chain)):
-            app.set_timer(0.01, lambda: self._settle(tries - 1))
+        if work_tries > 0 and any(w.group in SCREEN_WORK and not w.is_finished for w in app.workers):
+            self._after_work = True
+            app.set_timer(0.01, lambda: self._settle(tries, work_tries - 1))
+            return
+        if self._after_work:
+            # The work is done; what it posted to the screen (a saved case, a fresh form) is
+            # handled before a marker posted now comes back.
+            self._after_work = False
+            self._rounds = MAX_ROUNDS - 1
+            self._seen = self._signature()
+            self._round(screen)
+            return
+        if tries > 0 and (not screen.is_mounted or (screen.focused is None and screen.focus_chain)):
+            app.set_timer(0.01, lambda: self._settle(tries - 1, work_tries))
             return
         app.call_later(self._next)
 

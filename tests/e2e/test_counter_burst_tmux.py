@@ -29,8 +29,10 @@ def test_a_whole_case_in_one_send_keys(tmp_path: Path, rules: RuleSet) -> None:
         tm._login(session)
         tm._wait_for(session, "金额(元)")
         time.sleep(0.5)
-        tm._tmux("send-keys", "-t", session, *[TMUX_KEYS.get(k, k) for k in LOW_RISK_CASE])
+        # The next customer's amount follows in the same send-keys: it lands in the fresh form.
+        tm._tmux("send-keys", "-t", session, *[TMUX_KEYS.get(k, k) for k in LOW_RISK_CASE], "8765")
         tm._wait_for(session, "已保存")
+        tm._wait_for(session, "金额(元)  8765")
     finally:
         tm._tmux("kill-session", "-t", session)
     db = sqlite3.connect(data / "teller_guard.db")

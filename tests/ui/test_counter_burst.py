@@ -44,12 +44,16 @@ async def test_a_whole_low_risk_case_as_one_burst(settings: Settings, rules: Rul
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, CounterScreen)
-        burst(app, *LOW_RISK_CASE)
+        # The next customer's amount follows in the same burst: it lands in the fresh form.
+        burst(app, *LOW_RISK_CASE, "8000")
         await landed(pilot)
         await settle(pilot)
         records = list(repo.records(channel="counter"))
         assert len(records) == 1, records
         rec = records[0]
+        screen = app.screen
+        assert isinstance(screen, CounterScreen) and screen.state.uid != rec.uid
+        assert screen.state.amount == "8000"
     assert rec.amount_fen == 500_000
     assert (rec.customer_age, rec.customer_sex) == (36, "M")
     assert rec.payee_name_masked == "王**"
@@ -90,7 +94,7 @@ async def test_not_asked_is_never_recorded_as_no(settings: Settings, rules: Rule
         await landed(pilot)
         assert isinstance(app.screen, NotAskedModal)
         assert "至少" in str(app.screen.query_one("#not-asked-error", Label).render())
-        burst(app, "客户赶时间拒答", "enter")
+        burst(app, "backspace", "客户赶时间拒答", "enter")
         await landed(pilot)
         await settle(pilot)
         (rec,) = list(repo.records(channel="counter"))
