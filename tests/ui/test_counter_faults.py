@@ -87,10 +87,11 @@ async def test_an_amount_beyond_the_limit_is_named_at_the_field(
         await focus(pilot, "#amount")
         await pilot.press(*("9" * 27))
         await pilot.pause()
-        status = str(screen.query_one("#case-status", Label).render())
+        # Said right under the fields, not at the foot of the form.
+        status = str(screen.query_one("#transfer-error", Label).render())
         assert "超过单笔上限 ¥100,000,000.00" in status
         await pilot.press("f2")
         await pilot.pause()
-        assert app.screen is screen and "超过单笔上限" in str(screen.query_one("#case-status", Label).render())
+        assert app.screen is screen and "超过单笔上限" in str(screen.query_one("#transfer-error", Label).render())
         await app.workers.wait_for_complete()
     assert repo.summaries() == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet
@@ -113,3 +113,18 @@ async def test_decision_digits_pick_the_numbered_decision(settings: Settings, ru
         assert modal.query_one("#protected-box").display == rules.decisions[modal.choices[3]].records_amount_protected
         await pilot.press("1")
         assert modal.query_one("#decision-list", OptionList).highlighted == 0
+
+
+async def test_an_id_error_shows_next_to_the_field(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    """A wrong check digit is said right under the ID field (it used to show 34 rows away)."""
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        await focus(pilot, "#id-number")
+        await pilot.press(*(ELDERLY_ID[:-1] + "1"), "enter")
+        await pilot.pause()
+        error = screen.query_one("#transfer-error", Label)
+        field = screen.query_one("#id-number", Input)
+        assert "校验位" in str(error.render())
+        assert 0 < error.region.y - field.region.y <= 2 and error.region.bottom <= 24

@@ -222,6 +222,7 @@ class CounterScreen(SyncFocus, AppScreen[None]):
                             max_length=20,
                             compact=True,
                         )
+                    yield Label("", id="transfer-error", classes="field-error")
                     with Horizontal(classes="field"):
                         yield Label("年龄", classes="field-label")
                         yield Input(
@@ -297,6 +298,12 @@ class CounterScreen(SyncFocus, AppScreen[None]):
     def _status(self, text: str) -> None:
         self.query_one("#case-status", Label).update(text)
 
+    def _field_error(self, text: str) -> None:
+        """An amount or ID problem, shown right under the fields (not at the foot of the form)."""
+        label = self.query_one("#transfer-error", Label)
+        label.update(text)
+        label.display = bool(text)
+
     def is_blank(self) -> bool:
         """Nothing has been entered for the customer yet (no draft is worth keeping)."""
         s = self.state
@@ -358,6 +365,7 @@ class CounterScreen(SyncFocus, AppScreen[None]):
         banner_label.update(banner)
         banner_label.display = bool(banner)
         self._status("")
+        self._field_error("")
         self._rescore()
         self.query_one("#amount", Input).focus()
 
@@ -377,12 +385,12 @@ class CounterScreen(SyncFocus, AppScreen[None]):
         try:
             inp = self.state.to_input(self.ctx.rules, on=self._today())
         except InputError as exc:
-            self._status(amount_problem_zh(exc))
+            self._field_error(amount_problem_zh(exc))
             self._amount_error = True
             return
         if self._amount_error:
             self._amount_error = False
-            self._status("")
+            self._field_error("")
         self.assessment = self.state.held(self.ctx.rules, assess(self.ctx.rules, inp))
         # Scoring takes well under a millisecond; drawing the panel does not. While keys are
         # waiting (a burst), the panel is drawn once they have landed, not after each of them.
@@ -462,14 +470,14 @@ class CounterScreen(SyncFocus, AppScreen[None]):
         try:
             self.state.set_id_number(field.value, self._secret_key(), self._today())
         except InputError as exc:
-            self._status(_id_problem(exc))
+            self._field_error(_id_problem(exc))
             return
         with self.prevent(Input.Changed):
             field.value = self.state.id_masked or ""
             age = self.query_one("#age", Input)
             age.value = str(self.state.customer_age)
             age.disabled = True
-        self._status("")
+        self._field_error("")
         self._show_id_facts()
         self._changed()
 
@@ -792,11 +800,11 @@ class CounterScreen(SyncFocus, AppScreen[None]):
         try:
             amount = self.state.amount_yuan()
         except InputError as exc:
-            self._status(amount_problem_zh(exc))
+            self._field_error(amount_problem_zh(exc))
             self.query_one("#amount", Input).focus()
             return
         if amount <= 0:
-            self._status("请先录入转账金额")
+            self._field_error("请先录入转账金额")
             self.query_one("#amount", Input).focus()
             return
         self._rescore()
