@@ -18,11 +18,11 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from textual import events, on, work
+from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
@@ -39,7 +39,6 @@ from teller_guard.core.closing import (
     not_asked_problem,
 )
 from teller_guard.core.errors import InputError
-from teller_guard.core.idcard import parse_id_number
 from teller_guard.core.limits import amount_problem_zh
 from teller_guard.core.models import Assessment
 from teller_guard.core.money import format_yuan, yuan_to_fen
@@ -65,50 +64,17 @@ from teller_guard.ui.screens.history import HistoryScreen
 from teller_guard.ui.screens.not_asked import NotAskedModal
 from teller_guard.ui.screens.resume import ResumeChoice, ResumeModal
 from teller_guard.ui.widgets.answer_keys import LookGroup, OptionPicker, move_on
+from teller_guard.ui.widgets.case_form import TRANSFER_STEP, CaseForm, IdInput, id_problem
 from teller_guard.ui.widgets.risk_panel import RiskPanel
 from teller_guard.ui.widgets.sync_focus import SYNC_FOCUS_BINDINGS, SyncFocus
 
 DRAFT_DELAY = 0.25
 """Seconds of quiet before a draft is written (the brief allows at most ~0.3 s)."""
-TRANSFER_STEP = "转账信息"
 DECISION_STEP = "决定"
-BUSINESSES = [("转账", "转账"), ("汇款", "汇款")]
-YES_NO = [("是", "yes"), ("否", "no")]
 PANEL_DELAY = 0.05
 """Seconds after the last key of a burst before the risk panel is drawn again."""
 READER_ENTER_SECONDS = 0.3
 """An Enter this soon after a complete ID number moved on is the card reader's, not the teller's."""
-LOOKS_DONE = "看过了：未勾选的记为“没有”"
-
-
-def _id_problem(exc: InputError) -> str:
-    """The engine's English ID message, said in Chinese for the teller."""
-    if "check digit" in exc.message:
-        return "身份证号校验位不对，请重新核对证件"
-    if "birth date" in exc.message:
-        return "身份证号中的出生日期不对，请重新核对"
-    return "身份证号应为 18 位（17 位数字加数字或 X）"
-
-
-class IdInput(Input):
-    """The ID field: a complete, valid ID number moves on to the payee by itself, while the key
-    that completed it is being handled (a card reader sends the whole number at once)."""
-
-    async def _on_key(self, event: events.Key) -> None:
-        await super()._on_key(event)
-        value = self.value.replace(" ", "")
-        if len(value) == 18 and is_valid_id(value):
-            screen = self.screen
-            if isinstance(screen, CounterScreen):
-                screen.id_complete()
-
-
-def is_valid_id(value: str) -> bool:
-    try:
-        parse_id_number(value)
-    except InputError:
-        return False
-    return True
 
 
 class CounterScreen(SyncFocus, AppScreen[None]):
@@ -184,8 +150,6 @@ class CounterScreen(SyncFocus, AppScreen[None]):
         """A fresh case nothing has been typed into yet (its clock starts with the first entry)."""
         self._amount_error = False
         self._id_completed_at = 0.0
-        self._step_names: dict[str, str] = {"step-transfer": TRANSFER_STEP}
-        """Step container id → step name (三问 …), for timing."""
 
     # ------------------------------------------------------------ layout
     @property
@@ -204,80 +168,15 @@ class CounterScreen(SyncFocus, AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="counter-body"):
-            with VerticalScroll(id="case-form"):
-                yield Static("", id="counter-progress")
-                yield Label("", id="handoff-banner")
-                with Vertical(id="step-transfer", classes="step") as box:
-                    box.border_title = TRANSFER_STEP
-                    with Horizontal(classes="field"):
-                        yield Label("金额(元)", classes="field-label")
-                        yield Input(id="amount", placeholder="例如 5000", restrict=r"[0-9.,]*", compact=True)
-                        yield OptionPicker(BUSINESSES, id="business", classes="business")
-                    with Horizontal(classes="field"):
-                        yield Label("身份证号", classes="field-label")
-                        yield IdInput(
-                            id="id-number",
-                            placeholder="18 位，录入后只显示后四位",
-                            restrict=r"[0-9Xx ]*",
-                            max_length=20,
-                            compact=True,
-                        )
-                    yield Label("", id="transfer-error", classes="field-error")
-                    with Horizontal(classes="field"):
-                        yield Label("年龄", classes="field-label")
-                        yield Input(
-                            id="age", placeholder="无证件时填写", restrict=r"[0-9]*", max_length=3, compact=True
-                        )
-                        yield Label("", id="id-facts", classes="hint")
-                    with Horizontal(classes="field"):
-                        yield Label("客户姓名", classes="field-label")
-                        yield Input(id="customer-name", placeholder="可不填；只保存姓氏", max_length=40, compact=True)
-                    with Horizontal(classes="field"):
-                        yield Label("收款人", classes="field-label")
-                        yield Input(id="payee-name", placeholder="户名", max_length=60, compact=True)
-                    with Horizontal(classes="field"):
-                        yield Label("收款账号", classes="field-label")
-                        yield Input(id="payee-account", placeholder="录入后只显示后四位", max_length=40, compact=True)
-                for n, step in enumerate(self.steps()):
-                    self._step_names[f"step-{n}"] = step
-                    with Vertical(id=f"step-{n}", classes="step") as box:
-                        box.border_title = step
-                        yield from self._step_widgets(step)
-                yield Label("", id="case-status")
+            yield CaseForm(self.checklist_items, id="case-form")
             with VerticalScroll(id="risk-pane"):
                 yield RiskPanel(id="risk")
         yield Footer()
 
-    def _step_widgets(self, step: str) -> ComposeResult:
-        """The widgets of one step, by item kind (never hard-coded per item): the one-key
-        observations together in one group where the first of them stands, each question with
-        its numbered options (and a field for the customer's words where the rules ask for it)."""
-        items = [i for i in self.checklist_items if i.step == step]
-        looks = [i for i in items if i.kind == "yesno" and i.key]
-        for item in items:
-            if item in looks:
-                if item is looks[0]:
-                    yield LookGroup(
-                        [(i.key or "", i.id, i.prompt) for i in looks],
-                        done_label=LOOKS_DONE,
-                        id=f"looks-{self.steps().index(step)}",
-                    )
-                continue
-            yield from self._item_widgets(item)
-
-    def _item_widgets(self, item: ItemDef) -> ComposeResult:
-        """One question: its prompt, its numbered options, the customer's words if asked for."""
-        said = f"said-{item.id}" if item.free_text or item.kind == "text" else None
-        with Vertical(classes="item"):
-            yield Label(item.prompt, classes="prompt")
-            if item.kind == "choice":
-                yield OptionPicker(
-                    [(o.label, o.id) for o in item.options], said=said, id=f"item-{item.id}", classes="choice"
-                )
-            elif item.kind == "yesno":
-                yield OptionPicker(YES_NO, said=said, yes_no=True, id=f"item-{item.id}", classes="yesno")
-            if said:
-                yield Input(id=said, placeholder="客户原话（在选项上直接打字也会记到这里）", compact=True, classes="said")
+    @property
+    def _step_names(self) -> dict[str, str]:
+        """Step container id → step name (三问 …), for timing."""
+        return self.query_one(CaseForm).step_names
 
     def on_mount(self) -> None:
         self.watch(self, "focused", self._focus_moved, init=False)
@@ -470,7 +369,7 @@ class CounterScreen(SyncFocus, AppScreen[None]):
         try:
             self.state.set_id_number(field.value, self._secret_key(), self._today())
         except InputError as exc:
-            self._field_error(_id_problem(exc))
+            self._field_error(id_problem(exc))
             return
         with self.prevent(Input.Changed):
             field.value = self.state.id_masked or ""
