@@ -116,7 +116,8 @@ class KeyGate:
             # Round 2 follows what handling the key posted to the widget; a change of screen or
             # focus is followed through the screen that now shows.
             self._seen = now
-            self._round(self._target if self._rounds < 2 else self.app.screen)
+            target = self._target if self._rounds < 2 and self._target is not None else self.app.screen
+            self._round(target)
             return
         self.app.call_after_refresh(self._settle)
 
