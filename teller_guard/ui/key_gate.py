@@ -63,6 +63,7 @@ class KeyGate:
         self._serial = 0
         self._stall: Timer | None = None
         self._after_work = False
+        self._batching = False
         self._rounds = 0
         self._target: Widget | Screen[object] | None = None
         self._seen: tuple[object, ...] = ()
@@ -71,6 +72,10 @@ class KeyGate:
         """A key from the terminal: deliver it now, or hold it behind the one in flight."""
         if self.busy:
             self.held.append(event)
+            if not self._batching:
+                # Keys are queuing up (a burst): draw once they have all landed, not per key.
+                self._batching = True
+                self.app._begin_batch()
             return
         await self._deliver(event)
 
@@ -119,7 +124,7 @@ class KeyGate:
             target = self._target if self._rounds < 2 and self._target is not None else self.app.screen
             self._round(target)
             return
-        self.app.call_after_refresh(self._settle)
+        self.app.call_later(self._settle)
 
     def _stalled(self) -> None:
         self._stall = None
@@ -152,6 +157,9 @@ class KeyGate:
         self.busy = False
         if self.held:
             await self._deliver(self.held.popleft())
+        elif self._batching:
+            self._batching = False
+            self.app._end_batch()
 
     def reset(self) -> None:
         """Drop held keys (the app is signing out or locking)."""

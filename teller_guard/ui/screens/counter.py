@@ -548,7 +548,6 @@ class CounterScreen(SyncFocus, AppScreen[None]):
         return None
 
     def _focus_moved(self, widget: Widget | None) -> None:
-        self.refresh_bindings()  # the 二看 keys are off while the focus is in 转账信息
         step = self._step_of(widget)
         if step is not None:
             self._enter_step(step)
