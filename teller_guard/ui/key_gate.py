@@ -11,8 +11,9 @@ behind it. The marker follows the key up the widget chain (each hop keeps the or
 it reaches the app the key has been handled wherever it was handled — by the field, a container
 binding, or a screen binding. Only then, and after the screen has settled (a dialog pushed by
 the key has mounted and taken the focus), is the next key read. Keys meanwhile wait in order.
-A marker that never arrives (its widget was removed) releases the gate after
-:data:`STALL_SECONDS`.
+A marker dropped with a widget that was removed releases the gate; one merely slow (a loaded
+machine) is waited for, up to :data:`MAX_STALL_CHECKS` × :data:`STALL_SECONDS`. Nothing is
+drawn while keys are queued (one draw when they have landed).
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ if TYPE_CHECKING:
     from textual.app import App
 
 STALL_SECONDS = 0.5
-"""Longest wait for a key's marker before the next key is read anyway."""
-SETTLE_TRIES = 100
+"""How often to look whether a key's marker can still come back."""
+MAX_STALL_CHECKS = 20
+"""Longest wait for a marker (× :data:`STALL_SECONDS`) before the next key is read anyway."""
+SETTLE_TRIES = 300
 """How many times (every 10 ms) to wait for a newly shown screen to take the focus."""
 SCREEN_WORK = frozenset({"notice", "handoffs", "sign-in", "unlock", "change-pin", "save"})
 """Worker groups whose end opens a screen (a notice serial, the hand-off list, a PIN check) or
@@ -64,8 +67,10 @@ class KeyGate:
         self._stall: Timer | None = None
         self._after_work = False
         self._batching = False
+        self._stall_checks = 0
         self._rounds = 0
         self._target: Widget | Screen[object] | None = None
+        self._via: Widget | Screen[object] | None = None
         self._seen: tuple[object, ...] = ()
 
     async def key(self, event: events.Key) -> None:
@@ -84,6 +89,7 @@ class KeyGate:
         self.busy = True
         self._serial += 1
         self._rounds = 0
+        self._stall_checks = 0
         self._target = app.focused or app.screen
         self._seen = self._signature()
         await self._deliver_key(event)
@@ -104,6 +110,7 @@ class KeyGate:
         self._rounds += 1
         if not node.is_attached:
             node = self.app.screen
+        self._via = node
         node.post_message(KeyHandled(self._serial))
         if self._stall is not None:
             self._stall.stop()
@@ -127,9 +134,17 @@ class KeyGate:
         self.app.call_later(self._settle)
 
     def _stalled(self) -> None:
+        """No marker for a while: on a loaded machine it may still be on its way — wait on while
+        the widget it went through is still there; a removed widget dropped it: read on."""
         self._stall = None
-        if self.busy:
-            self.app.call_later(self._next)
+        if not self.busy:
+            return
+        via = self._via
+        if via is not None and via.is_attached and self._stall_checks < MAX_STALL_CHECKS:
+            self._stall_checks += 1
+            self._stall = self.app.set_timer(STALL_SECONDS, self._stalled)
+            return
+        self.app.call_later(self._next)
 
     def _settle(self, tries: int = SETTLE_TRIES, work_tries: int = WORK_TRIES) -> None:
         """Wait — briefly — for work that will open a screen or reset the form, and for a screen

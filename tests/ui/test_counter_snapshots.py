@@ -28,8 +28,8 @@ def test_counter_mid_case_with_reasons(snap_compare, settings: Settings, rules: 
         await pilot.app.workers.wait_for_complete()
         # Amount Enter, the ID (complete: on to the payee by itself), the payee, the account.
         await pilot.press(*"60000", "enter", *ELDERLY_ID, *"王五", "enter", *"6217000011112222333", "enter")
-        # 用途: a picks 配合调查/转入“安全账户”; typing goes on into what the customer said.
-        await pilot.press("a", "shift+tab", *"公安说我涉嫌洗钱", "enter")
+        # 用途: b picks 配合调查/转入“安全账户”; typing goes on into what the customer said.
+        await pilot.press("b", "shift+tab", *"公安说我涉嫌洗钱", "enter")
         # 关系 朋友, 账号 当面获得, 有人要求 是; 二看: on the phone (2) and nervous (1).
         await pilot.press("6", "2", "1", "2", "1")
         await pilot.pause(0.4)  # past the draft debounce, so the screen is settled
