@@ -71,6 +71,7 @@ class KeyGate:
         self._rounds = 0
         self._target: Widget | Screen[object] | None = None
         self._via: Widget | Screen[object] | None = None
+        self._screen: Screen[object] | None = None
         self._seen: tuple[object, ...] = ()
 
     async def key(self, event: events.Key) -> None:
@@ -90,6 +91,7 @@ class KeyGate:
         self._serial += 1
         self._rounds = 0
         self._stall_checks = 0
+        self._screen = app.screen
         self._target = app.focused or app.screen
         self._seen = self._signature()
         await self._deliver_key(event)
@@ -118,7 +120,7 @@ class KeyGate:
 
     def marker(self, message: KeyHandled) -> None:
         """A marker came back: one more round while things are still moving, then settle."""
-        if message.serial != self._serial or not self.busy:
+        if message.serial != self._serial or not self.busy or not self.app.screen_stack:
             return
         if self._stall is not None:
             self._stall.stop()
@@ -150,6 +152,9 @@ class KeyGate:
         """Wait — briefly — for work that will open a screen or reset the form, and for a screen
         just shown to take the focus; then read the next key."""
         app = self.app
+        if not app.is_running or not app.screen_stack:  # the app is closing
+            self.busy = False
+            return
         screen = app.screen
         if work_tries > 0 and any(w.group in SCREEN_WORK and not w.is_finished for w in app.workers):
             self._after_work = True
@@ -163,7 +168,8 @@ class KeyGate:
             self._seen = self._signature()
             self._round(screen)
             return
-        if tries > 0 and (not screen.is_mounted or (screen.focused is None and screen.focus_chain)):
+        shown = screen is not self._screen  # the key (or its work) brought up another screen
+        if tries > 0 and shown and (not screen.is_mounted or (screen.focused is None and screen.focus_chain)):
             app.set_timer(0.01, lambda: self._settle(tries - 1, work_tries))
             return
         app.call_later(self._next)
