@@ -94,13 +94,17 @@ async def test_not_asked_is_never_recorded_as_no(settings: Settings, rules: Rule
         await landed(pilot)
         assert isinstance(app.screen, NotAskedModal)
         assert "至少" in str(app.screen.query_one("#not-asked-error", Label).render())
-        burst(app, "backspace", "客户赶时间拒答", "enter")
+        burst(app, "backspace", "客户赶时间拒答 电话13912345678", "enter")
         await landed(pilot)
         await settle(pilot)
         (rec,) = list(repo.records(channel="counter"))
     assert rec.answers == ()  # nothing recorded as "no"
     assert set(not_asked_ids(rec.extra) or []) == {i.id for i in rules.checklist_for("counter").item}
-    assert rec.extra[NOT_ASKED_REASON_KEY] == "客户赶时间拒答"
+    # The teller's reason is kept, without the phone number typed into it.
+    assert (
+        rec.extra[NOT_ASKED_REASON_KEY].startswith("客户赶时间拒答 电话")
+        and "13912345678" not in rec.extra[NOT_ASKED_REASON_KEY]
+    )
     # The record view says 未问 (and why), never 否.
     console = Console(width=120, record=True, file=io.StringIO())
     console.print(render_record(rec, [], rules, ZoneInfo("Asia/Shanghai")))

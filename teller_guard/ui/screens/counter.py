@@ -43,6 +43,7 @@ from teller_guard.core.limits import amount_problem_zh
 from teller_guard.core.models import Assessment
 from teller_guard.core.money import format_yuan, yuan_to_fen
 from teller_guard.core.notice_text import notice_text_hash
+from teller_guard.core.privacy import scrub
 from teller_guard.core.records import (
     AcknowledgementRecord,
     DecisionRecord,
@@ -737,7 +738,8 @@ class CounterScreen(SyncFocus, AppScreen[None]):
                     self._status("✗ 必问项未问：" + "、".join(i.prompt for i in missing[:3]))
                     self.set_focus(self._widget_of(missing[0]))
                     return
-                self.state.extra = {**self.state.extra, NOT_ASKED_REASON_KEY: why}
+                # Free text like any other in the record: no ID, phone, card or account numbers.
+                self.state.extra = {**self.state.extra, NOT_ASKED_REASON_KEY: scrub(why, names=False)}
                 self._flush_draft()
                 self._decided(decision)
 
