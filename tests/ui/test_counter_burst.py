@@ -129,3 +129,18 @@ async def test_the_risk_panel_is_drawn_once_a_burst_has_landed(
         assert screen.assessment is not None and screen.assessment.customer_age == 76
         assert {"elderly_senior"} <= set(screen.assessment.signal_ids())
         assert panel.assessment is screen.assessment
+
+
+async def test_f5_y_then_the_next_customer_in_one_burst(settings: Settings, rules: RuleSet, repo: Repository) -> None:
+    """F5 → Y records the case as abandoned; the next customer's keys wait for the fresh form."""
+    app = make_counter_app(settings, rules, repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        burst(app, "5000", "f5", "y", "8000", "enter", ELDERLY_ID)
+        await landed(pilot)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        assert screen.state.amount == "8000" and screen.state.customer_age == 76
+        (old,) = list(repo.records(channel="counter"))
+    assert old.status == "abandoned" and old.amount_fen == 500_000
