@@ -1,9 +1,14 @@
 """柜面「三问二看一核对」: the counter's keyboard-first flow for one personal transfer.
 
-The teller types the transfer, asks 三问, ticks 二看 with one key each and records 一核对;
-the risk panel re-scores on every change. F2 closes the case with a decision the policy
-allows (supervisor, amount protected, police, and the customer's acknowledgement when the
-rules require them), the record is saved in one transaction, and a fresh case starts.
+The teller types the transfer (Enter moves on; a complete ID moves on by itself), answers each
+question with one key (its number; nothing picked is *not asked*, never "no"), ticks 二看 and
+the transaction facts with their keys inside their group (Enter: looked, nothing else seen),
+and the risk panel follows every change (drawn once a burst of keys has landed). F2 closes the
+case with a decision the policy allows (supervisor, amount protected, police, the customer's
+acknowledgement when the rules require them, and the teller's reason when questions the
+checklist makes mandatory were not asked); the record is saved in one transaction and a fresh
+case starts. The form's layout is :mod:`~teller_guard.ui.widgets.case_form`; keys reach it one
+at a time (:mod:`~teller_guard.ui.key_gate`), so a burst lands exactly.
 
 Everything typed is kept as a draft (the :class:`CaseState` as JSON) a fraction of a second
 after each change, so a crash loses nothing: on the next start the open drafts are offered
