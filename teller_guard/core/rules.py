@@ -486,6 +486,17 @@ def _cross_check(
         channels.setdefault(cl.channel, rel)
         for d in _dupes(i.id for i in cl.item):
             bad(rel, f"item({d})", "duplicate id")
+        steps = {i.step for i in cl.item}
+        for level, named in cl.mandatory.items():
+            for step in named:
+                if step not in steps:
+                    bad(rel, f"mandatory.{level}", f"unknown step '{step}' (this checklist has {sorted(steps)})")
+        keyed: dict[tuple[str, str], str] = {}
+        for item in cl.item:
+            if item.key:
+                taken = keyed.setdefault((item.step, item.key.lower()), item.id)
+                if taken != item.id:
+                    bad(rel, f"item({item.id}).key", f"key '{item.key}' is already {taken}'s in {item.step}")
         for i, item in enumerate(cl.item):
             key = f"item[{i}]({item.id})"
             for sid in (*item.raises_on_yes, *item.raises_on_no):

@@ -415,22 +415,7 @@ class ChecklistFile(Strict):
     mandatory: dict[Level, list[Text]] = {}
     """Level → the steps (三问, 二看 …) every question of which must be asked before a case at
     that level closes with the money leaving; short of it the teller records why. A level not
-    listed has no mandatory step."""
-
-    @model_validator(mode="after")
-    def _mandatory_steps_exist(self) -> ChecklistFile:
-        steps = {i.step for i in self.item}
-        for level, named in self.mandatory.items():
-            for step in named:
-                if step not in steps:
-                    raise ValueError(f"mandatory.{level}: unknown step '{step}' (this checklist has {sorted(steps)})")
-        keyed: dict[tuple[str, str], str] = {}
-        for i in self.item:
-            if i.key:
-                if (i.step, i.key.lower()) in keyed:
-                    raise ValueError(f"item {i.id}: key '{i.key}' is already {keyed[(i.step, i.key.lower())]}'s in {i.step}")
-                keyed[(i.step, i.key.lower())] = i.id
-        return self
+    listed has no mandatory step. (Steps must exist: checked with the other cross-file rules.)"""
 
 
 # ---------------------------------------------------------------- notice.toml
