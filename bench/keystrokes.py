@@ -51,11 +51,18 @@ CASE: list[tuple[str, str]] = [
     ("nav", "f2"),
     ("nav", "enter"),  # the recommended decision (正常办理 at 低)
 ]
+SIGNATURE: list[tuple[str, str]] = [
+    ("data", "0001"),  # 告知书 signed on paper: the serial's last four, typed from the paper
+    ("nav", "enter"),
+]
+"""Where the branch's policy has every remittance customer sign the notice ([notice]
+low_risk_signs, the seeds' procedure), the case closes after the signature is recorded."""
 
 
 @dataclass
 class Run:
     nav: int = 0
+    to_decision: int = 0
     path: list[str] = field(default_factory=list)
 
 
@@ -91,12 +98,15 @@ async def _drive(settings: Settings) -> tuple[Run, dict[str, object]]:
     run = Run()
     async with app.run_test(size=(120, 40)) as pilot:
         await _landed(pilot)
-        for kind, key in CASE:
+        steps = CASE + (SIGNATURE if rules.policy.notice.low_risk_signs else [])
+        for n, (kind, key) in enumerate(steps):
             _post(app, key)
             await _landed(pilot)
             if kind == "nav":
                 run.nav += 1
                 run.path.append(f"{key}→{_where(app)}")
+            if n == len(CASE) - 1:
+                run.to_decision = run.nav
     records = list(repo.records(channel="counter"))
     assert len(records) == 1, f"expected one saved case, found {len(records)}"
     rec = records[0]
@@ -119,7 +129,10 @@ def main() -> None:
         run, saved = asyncio.run(_drive(settings))
     typed = sum(len(k) for kind, k in CASE if kind == "data")
     print(f"low-risk transfer: {typed} characters of data typed")
-    print(f"navigation keys beyond the data: {run.nav} (target ≤ {TARGET}; issue #14 counted 54 before)")
+    print(
+        f"navigation keys beyond the data: {run.to_decision} to the decision (target ≤ {TARGET}; issue #14 "
+        f"counted 54 before), {run.nav} with the notice's signature recorded (branch policy low_risk_signs)"
+    )
     print("path:", "  ".join(run.path))
     print("saved:", saved)
     ok = (
@@ -130,7 +143,7 @@ def main() -> None:
         and saved["not_asked"] == ""
     )
     print("record as typed:", "yes" if ok else "NO")
-    if not ok or run.nav > TARGET:
+    if not ok or run.to_decision > TARGET:
         raise SystemExit(1)
 
 

@@ -35,6 +35,7 @@ LOW_RISK_CASE = (
     "enter",                             # 二看: nothing seen (all recorded as looked at)
     "1", "enter", "1", "1", "1",         # 一核对: 一致, facts none, 相称 是, 本人 是, 未开通网银
     "f2", "enter",                       # 办结: the recommended decision
+    "0001", "enter",                     # 告知书 signed on paper: its serial's last four
 )
 # fmt: on
 
@@ -94,7 +95,8 @@ async def test_not_asked_is_never_recorded_as_no(settings: Settings, rules: Rule
         await landed(pilot)
         assert isinstance(app.screen, NotAskedModal)
         assert "至少" in str(app.screen.query_one("#not-asked-error", Label).render())
-        burst(app, "backspace", "客户赶时间拒答 电话13912345678", "enter")
+        # Every remittance customer signs the notice (branch policy): its serial's last four.
+        burst(app, "backspace", "客户赶时间拒答 电话13912345678", "enter", "0001", "enter")
         await landed(pilot)
         await settle(pilot)
         (rec,) = list(repo.records(channel="counter"))
