@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.message import Message
@@ -57,7 +57,7 @@ class KeyHandled(Message, bubble=True):
 class KeyGate:
     """Read keys one at a time: the next key waits until the last one has been handled."""
 
-    def __init__(self, app: App[object], deliver: Callable[[events.Key], Awaitable[None]]) -> None:
+    def __init__(self, app: App[Any], deliver: Callable[[events.Key], Awaitable[None]]) -> None:
         self.app = app
         self._deliver_key = deliver
         """What Textual does with a key from the terminal (priority bindings, else to the focus)."""
