@@ -59,7 +59,7 @@ def main() -> None:
             runs[name].append(time.perf_counter() - t)
     best = {name: min(r) for name, r in runs.items()}
     base = best['python -c "import pydantic"']
-    print(f"baseline python -c \"import pydantic\": {base * 1e3:.1f} ms (min of {args.repeat}; {load_note()})")
+    print(f'baseline python -c "import pydantic": {base * 1e3:.1f} ms (min of {args.repeat}; {load_note()})')
     for name, (_, target) in commands.items():
         ratio = best[name] / base
         verdict = "" if not target else ("  ok" if ratio <= target else f"  OVER the {target}x target")

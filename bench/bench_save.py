@@ -61,7 +61,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=400)
     parser.add_argument(
-        "--dir", type=Path, default=None, help="where the databases go (default: a temp folder; /dev/shm shows the CPU cost alone)"
+        "--dir",
+        type=Path,
+        default=None,
+        help="where the databases go (default: a temp folder; /dev/shm shows the CPU cost alone)",
     )
     args = parser.parse_args()
     rules = load_rules(shipped_rules_dir())
@@ -97,7 +100,9 @@ def main() -> None:
     for pragma in ("journal_mode=WAL", "synchronous=FULL"):
         db.execute(f"PRAGMA {pragma}")
     db.execute(f"CREATE TABLE parent (id INTEGER PRIMARY KEY, {', '.join(f'c{k} TEXT' for k in range(42))})")
-    db.execute("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INT REFERENCES parent(id), a TEXT, b TEXT, c TEXT)")
+    db.execute(
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INT REFERENCES parent(id), a TEXT, b TEXT, c TEXT)"
+    )
     db.execute("CREATE INDEX child_parent ON child (parent_id)")
     parent = tuple(f"value {k}" for k in range(42))
     kids = [("x" * 20, "y" * 40, "z" * 60)] * (rows_per_save - 1)

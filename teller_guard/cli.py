@@ -136,7 +136,7 @@ EXAMPLES: dict[str, str] = {
     "rules": "teller-guard rules check --rules ./rules",
     "rules check": "teller-guard rules check --rules ./rules",
     "rules backtest": "teller-guard rules backtest --rules ./rules-draft --corpus cases.toml",
-    "assess": "echo '{\"channel\": \"counter\", \"amount\": 50000, \"customer\": {\"age\": 72}}' | teller-guard assess",
+    "assess": 'echo \'{"channel": "counter", "amount": 50000, "customer": {"age": 72}}\' | teller-guard assess',
     "demo-data": "teller-guard demo-data --db sqlite:///demo.db --n 10000 --months 6",
     "notice": "teller-guard notice --input case.json --out notice.pdf",
     "serve": "teller-guard serve --host 0.0.0.0 --port 8000",
@@ -159,6 +159,7 @@ def _top_epilog() -> str:
     lines.append("")
     lines.append("每个命令的帮助 / help on one command:  teller-guard COMMAND --help")
     return "\n".join(lines)
+
 
 ROLE_HELP = "teller 柜员, lobby 大堂经理, guard 保安, supervisor 主管, security 安全保卫, admin 管理员"
 
@@ -271,7 +272,10 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
             epilog=_example("rules backtest"),
         )
         bt.add_argument(
-            "--base", type=existing_folder, metavar="DIR", help="the rules to compare with (default: the rules in force)"
+            "--base",
+            type=existing_folder,
+            metavar="DIR",
+            help="the rules to compare with (default: the rules in force)",
         )
         bt.add_argument(
             "--corpus",
@@ -285,7 +289,12 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
 
     if assess := command("assess"):
         assess.add_argument(
-            "file", nargs="?", default="-", type=input_file, metavar="FILE|-", help="JSON 输入 · JSON input (default: stdin)"
+            "file",
+            nargs="?",
+            default="-",
+            type=input_file,
+            metavar="FILE|-",
+            help="JSON 输入 · JSON input (default: stdin)",
         )
 
     if demo := command(
@@ -300,7 +309,10 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
             "--seed", type=bounded_int(0, 2**31 - 1), default=1, help="随机种子 · random seed (same seed, same data)"
         )
         demo.add_argument(
-            "--months", type=bounded_int(1, 120), default=12, help="月数 · spread over this many months up to now (1–120)"
+            "--months",
+            type=bounded_int(1, 120),
+            default=12,
+            help="月数 · spread over this many months up to now (1–120)",
         )
 
     if notice := command("notice"):
@@ -329,7 +341,11 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
     if stats := command("stats", parents=(common, pins)):
         stats.add_argument("--month", type=month_arg, help="月份 · YYYY-MM, local business month (default: last month)")
         stats.add_argument(
-            "--staff", metavar="STAFF_ID", type=staff_id_arg, required=True, help="查看人工号 · who is reading (PIN asked)"
+            "--staff",
+            metavar="STAFF_ID",
+            type=staff_id_arg,
+            required=True,
+            help="查看人工号 · who is reading (PIN asked)",
         )
 
     if export := command("export", parents=(common, pins)):

@@ -141,7 +141,9 @@ class Settings:
         except FileNotFoundError:
             data = _create_secret(path)
         if len(data) != 32:
-            raise SettingsError("data_dir", f"{path} is not a 32-byte key ({len(data)} bytes); restore it from its backup")
+            raise SettingsError(
+                "data_dir", f"{path} is not a 32-byte key ({len(data)} bytes); restore it from its backup"
+            )
         return data
 
 

@@ -76,7 +76,11 @@ def test_import_contracts_hold() -> None:
     """`lint-imports` with the contracts in pyproject.toml: the layers, and who may import Textual."""
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run(
-        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(no_cache=True))"],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(no_cache=True))",
+        ],
         cwd=root,
         capture_output=True,
         text=True,
@@ -86,8 +90,11 @@ def test_import_contracts_hold() -> None:
     # every package of ours is named by the layers contract, so a new one cannot slip past it
     layered = {"__main__", "cli", "commands", "ui", "reports", "identity", "demo", "storage", "core"}
     helpers = {"config", "files", "printing", "cli_args", "__init__"}
-    ours = {p.stem if p.is_file() else p.name for p in (root / "teller_guard").iterdir()
-            if (p.suffix == ".py" or (p / "__init__.py").exists())}
+    ours = {
+        p.stem if p.is_file() else p.name
+        for p in (root / "teller_guard").iterdir()
+        if (p.suffix == ".py" or (p / "__init__.py").exists())
+    }
     assert ours - layered - helpers == set(), "add the new package to [tool.importlinter] in pyproject.toml"
 
 
@@ -99,7 +106,11 @@ def test_layers_contract_catches_an_arrow_the_wrong_way(tmp_path: Path) -> None:
     (pkg / "storage" / "wrong_way.py").write_text("from teller_guard.ui import app\n")
     shutil.copy(root / "pyproject.toml", tmp_path / "pyproject.toml")
     out = subprocess.run(
-        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(no_cache=True))"],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(no_cache=True))",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -15,7 +15,9 @@ assert (now.date() - real).days >= days - 1, (now, real)
 assert time.tzname[0] == "EST", time.tzname
 child = subprocess.run(
     [sys.executable, "-c", "import datetime; print(datetime.date.today())"],
-    capture_output=True, text=True, check=True,
+    capture_output=True,
+    text=True,
+    check=True,
 ).stdout.strip()
 assert (datetime.date.fromisoformat(child) - real).days >= days - 1, child
 started = time.monotonic()
@@ -23,4 +25,6 @@ time.sleep(0.1)
 assert threading.Event().wait(0.1) is False
 waited = time.monotonic() - started
 assert 0.2 <= waited < 2, waited
-print(f"shifted clock: {now.isoformat()} ({time.tzname[0]}); a child process: {child}; sleeps and timed waits real ({waited:.2f} s)")
+print(
+    f"shifted clock: {now.isoformat()} ({time.tzname[0]}); a child process: {child}; sleeps and timed waits real ({waited:.2f} s)"
+)

@@ -92,7 +92,12 @@ def _print(result: Backtest, base: RuleSet, draft: RuleSet, limit: int) -> None:
         f"规则回测：现行规则 {base.version}（{base.folder}）→ 草案 {draft.version}（{draft.folder}），共 {result.cases} 笔"
     )
     summary = Table(title="结果对比", title_justify="left")
-    columns: tuple[tuple[str, JustifyMethod], ...] = (("指标", "left"), ("现行规则", "right"), ("草案", "right"), ("变化", "right"))
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("指标", "left"),
+        ("现行规则", "right"),
+        ("草案", "right"),
+        ("变化", "right"),
+    )
     for name, justify in columns:
         summary.add_column(name, justify=justify, no_wrap=True)
 

@@ -76,8 +76,5 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
         sha256=result.sha256,
         file=str(result.path),
     )
-    print(
-        f"{result.path}\t{result.rows} rows\tsha256 {result.sha256}"
-        + (f"\tchain head {head.head}" if head else "")
-    )
+    print(f"{result.path}\t{result.rows} rows\tsha256 {result.sha256}" + (f"\tchain head {head.head}" if head else ""))
     return 0

@@ -98,7 +98,9 @@ def closing_problems(
     if d.records_police:
         has_ref = bool((decision.police_ref or "").strip())
         if not decision.police_called_at:
-            problems.append("请填写报警时间" if has_ref or police_ref_to_follow else "请填写报警回执号/接警编号和报警时间")
+            problems.append(
+                "请填写报警时间" if has_ref or police_ref_to_follow else "请填写报警回执号/接警编号和报警时间"
+            )
         elif not has_ref and not police_ref_to_follow:
             problems.append("请填写报警回执号/接警编号（回执号尚未拿到时，勾选“回执号稍后补录”）")
     if needs_acknowledgement(rules, d.id, assessment.level, channel):
@@ -135,11 +137,7 @@ def not_asked(
 ) -> list[ItemDef]:
     """The checklist's questions not asked (reminders are said, not asked: never listed)."""
     said = said or {}
-    return [
-        i
-        for i in rules.checklist_for(channel).item
-        if i.kind != "reminder" and not is_asked(i.id, answers, said)
-    ]
+    return [i for i in rules.checklist_for(channel).item if i.kind != "reminder" and not is_asked(i.id, answers, said)]
 
 
 def mandatory_not_asked(

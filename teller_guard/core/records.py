@@ -55,7 +55,11 @@ def _scrubbed_signals(signals: tuple[FiredSignal, ...]) -> tuple[FiredSignal, ..
     out = []
     for s in signals:
         evidence, reason = scrub(s.evidence, one_line=False, names=False), scrub(s.reason, one_line=False, names=False)
-        out.append(s if (evidence, reason) == (s.evidence, s.reason) else s.model_copy(update={"evidence": evidence, "reason": reason}))
+        out.append(
+            s
+            if (evidence, reason) == (s.evidence, s.reason)
+            else s.model_copy(update={"evidence": evidence, "reason": reason})
+        )
     return tuple(out)
 
 

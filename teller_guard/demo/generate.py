@@ -64,7 +64,6 @@ def _json_str(value: str | None) -> str:
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
 
 
-
 # ---------------------------------------------------------------------------------- templates
 
 

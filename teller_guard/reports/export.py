@@ -259,7 +259,9 @@ def _write_xlsx(
         (f"{k}：{v}", label if k == "校验值" else None) for k, v in facts.lines()
     ]
     header_row = len(fact_lines) + 1
-    merges: list[MergeRange] = [(r, 0, r, 6, text, fmt) if fmt else (r, 0, r, 6, text) for r, (text, fmt) in enumerate(fact_lines)]
+    merges: list[MergeRange] = [
+        (r, 0, r, 6, text, fmt) if fmt else (r, 0, r, 6, text) for r, (text, fmt) in enumerate(fact_lines)
+    ]
     figures = stats.figures()
     figure_rows = [
         {

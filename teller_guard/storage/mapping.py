@@ -143,6 +143,7 @@ def intervention_values(rec: InterventionRecord, tz: ZoneInfo) -> dict[str, Any]
         "extra_json": json.dumps(rec.extra, ensure_ascii=False, sort_keys=True),
     }
 
+
 def child_values(rec: InterventionRecord, iid: int) -> dict[type[SQLModel], list[dict[str, Any]]]:
     """The answer, fired-signal, decision and acknowledgement rows of a record, per table model."""
     out: dict[type[SQLModel], list[dict[str, Any]]] = {
@@ -285,9 +286,7 @@ def record_from_rows(
             supervisor_id=a.supervisor_id,
             reason=a.reason,
             supervisor_at=a.supervisor_at,
-            supervisor_auth=maybe_one_of(
-                a.supervisor_auth, SUPERVISOR_AUTHS, "acknowledgement.supervisor_auth"
-            ),
+            supervisor_auth=maybe_one_of(a.supervisor_auth, SUPERVISOR_AUTHS, "acknowledgement.supervisor_auth"),
         )
         if a
         else None,

@@ -148,9 +148,7 @@ class Repository:
         return chain.chain_key(self._secret)
 
     @classmethod
-    def open(
-        cls, url: str, tz: ZoneInfo, *, clock: Clock = system_clock, secret: bytes | None = None
-    ) -> Repository:
+    def open(cls, url: str, tz: ZoneInfo, *, clock: Clock = system_clock, secret: bytes | None = None) -> Repository:
         """Build the engine for ``url``, bring the schema to head (only if behind, under a lock),
         and return a repository (``secret``: the installation secret that keys the chain)."""
         engine = make_engine(url)
@@ -360,7 +358,13 @@ class Repository:
         Raises:
             ValueError: ids that do not run on from ``first_id``, or a child row of another call.
         """
-        models: tuple[type[SQLModel], ...] = (InterventionRow, AnswerRow, FiredSignalRow, DecisionRow, AcknowledgementRow)
+        models: tuple[type[SQLModel], ...] = (
+            InterventionRow,
+            AnswerRow,
+            FiredSignalRow,
+            DecisionRow,
+            AcknowledgementRow,
+        )
         tables: dict[str, Table] = {t.name: t for t in map(mapping.table_of, models)}
         count = 0
         key = self.chain_key
@@ -471,14 +475,10 @@ class Repository:
                     return
                 ids = [r.id for r in rows]
                 answers: dict[int, list[Any]] = {}
-                for x in conn.execute(
-                    core_select(t_ans).where(t_ans.c.intervention_id.in_(ids)).order_by(t_ans.c.id)
-                ):
+                for x in conn.execute(core_select(t_ans).where(t_ans.c.intervention_id.in_(ids)).order_by(t_ans.c.id)):
                     answers.setdefault(x.intervention_id, []).append(x)
                 signals: dict[int, list[Any]] = {}
-                for y in conn.execute(
-                    core_select(t_sig).where(t_sig.c.intervention_id.in_(ids)).order_by(t_sig.c.id)
-                ):
+                for y in conn.execute(core_select(t_sig).where(t_sig.c.intervention_id.in_(ids)).order_by(t_sig.c.id)):
                     signals.setdefault(y.intervention_id, []).append(y)
                 decisions = {
                     d.intervention_id: d
@@ -489,7 +489,9 @@ class Repository:
                     for a in conn.execute(core_select(t_ack).where(t_ack.c.intervention_id.in_(ids)))
                 }
             yield from (
-                mapping.record_from_rows(r, answers.get(r.id, []), signals.get(r.id, []), decisions.get(r.id), acks.get(r.id))
+                mapping.record_from_rows(
+                    r, answers.get(r.id, []), signals.get(r.id, []), decisions.get(r.id), acks.get(r.id)
+                )
                 for r in rows
             )
             last = rows[-1].id

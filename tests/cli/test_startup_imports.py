@@ -9,7 +9,16 @@ import sys
 
 import pytest
 
-HEAVY = ("pydantic", "sqlalchemy", "sqlmodel", "alembic", "rich", "textual", "teller_guard.config", "teller_guard.commands")
+HEAVY = (
+    "pydantic",
+    "sqlalchemy",
+    "sqlmodel",
+    "alembic",
+    "rich",
+    "textual",
+    "teller_guard.config",
+    "teller_guard.commands",
+)
 
 
 def _run(argv: list[str], stdin: str = "") -> tuple[int, str, str, set[str]]:
@@ -49,7 +58,9 @@ def test_every_command_has_a_bilingual_help_line_and_an_example() -> None:
         assert EXAMPLES[name].startswith("teller-guard " + name) or f"| teller-guard {name}" in EXAMPLES[name], name
 
 
-@pytest.mark.parametrize("argv", [["--no-such-flag"], ["frobnicate"], ["assess", "--bogus"], ["export", "--month", "2026-13"]])
+@pytest.mark.parametrize(
+    "argv", [["--no-such-flag"], ["frobnicate"], ["assess", "--bogus"], ["export", "--month", "2026-13"]]
+)
 def test_a_wrong_argument_is_one_line_before_anything_heavy(argv: list[str]) -> None:
     rc, out, err, modules = _run(argv)
     assert rc == 2

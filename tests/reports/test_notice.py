@@ -370,7 +370,11 @@ def test_the_record_s_own_decision_picks_the_notice(rules: RuleSet, police: Inte
     closed = police.model_copy(
         update={
             "decision": DecisionRecord(
-                decision="dissuaded", label="劝阻成功（客户放弃）", group="dissuaded", decided_by="T001", decided_at=FROZEN_NOW
+                decision="dissuaded",
+                label="劝阻成功（客户放弃）",
+                group="dissuaded",
+                decided_by="T001",
+                decided_at=FROZEN_NOW,
             )
         }
     )
@@ -384,16 +388,46 @@ def test_staff_wording_and_evidence_never_reach_the_customer(rules: RuleSet) -> 
     from teller_guard.reports.notice import customer_signals
 
     fired = [
-        FiredSignal(id="elderly", label="老年客户", category="profile", points=8, evidence="66岁（老年客户）",
-                    reason=rules.signals["elderly"].reason.format(evidence="66岁（老年客户）")),
-        FiredSignal(id="on_phone", label="边打电话边办理", category="behaviour", points=20, evidence="柜员观察",
-                    reason=rules.signals["on_phone"].reason.format(evidence="柜员观察")),
-        FiredSignal(id="on_phone", label="边打电话边办理", category="behaviour", points=20, evidence="柜员观察",
-                    reason=rules.signals["on_phone"].reason.format(evidence="柜员观察")),
-        FiredSignal(id="refused_notice", label="拒签告知书", category="behaviour", points=20, evidence="柜员观察",
-                    reason=rules.signals["refused_notice"].reason.format(evidence="柜员观察")),
-        FiredSignal(id="hurried", label="急于办完", category="behaviour", points=15, evidence="二看·急于办完、催促柜员",
-                    reason=rules.signals["hurried"].reason.format(evidence="二看·急于办完、催促柜员")),
+        FiredSignal(
+            id="elderly",
+            label="老年客户",
+            category="profile",
+            points=8,
+            evidence="66岁（老年客户）",
+            reason=rules.signals["elderly"].reason.format(evidence="66岁（老年客户）"),
+        ),
+        FiredSignal(
+            id="on_phone",
+            label="边打电话边办理",
+            category="behaviour",
+            points=20,
+            evidence="柜员观察",
+            reason=rules.signals["on_phone"].reason.format(evidence="柜员观察"),
+        ),
+        FiredSignal(
+            id="on_phone",
+            label="边打电话边办理",
+            category="behaviour",
+            points=20,
+            evidence="柜员观察",
+            reason=rules.signals["on_phone"].reason.format(evidence="柜员观察"),
+        ),
+        FiredSignal(
+            id="refused_notice",
+            label="拒签告知书",
+            category="behaviour",
+            points=20,
+            evidence="柜员观察",
+            reason=rules.signals["refused_notice"].reason.format(evidence="柜员观察"),
+        ),
+        FiredSignal(
+            id="hurried",
+            label="急于办完",
+            category="behaviour",
+            points=15,
+            evidence="二看·急于办完、催促柜员",
+            reason=rules.signals["hurried"].reason.format(evidence="二看·急于办完、催促柜员"),
+        ),
     ]
     lines = [s.reason for s in customer_signals(rules, fired)]
     assert len(lines) == 4  # the repeated signal is printed once
@@ -422,7 +456,11 @@ def test_notice_rules_are_checked_strictly(tmp_path: Path) -> None:
             load_rules(folder)
         return err.value.report()
 
-    assert "proceed_advice" in broken("notice.toml", 'low = "本次转账未发现明显风险，请您继续保持警惕。"\nmedium = "本次转账存在风险提示项。', 'low = "本行已停止办理。"\nmedium = "本次转账存在风险提示项。')
+    assert "proceed_advice" in broken(
+        "notice.toml",
+        'low = "本次转账未发现明显风险，请您继续保持警惕。"\nmedium = "本次转账存在风险提示项。',
+        'low = "本行已停止办理。"\nmedium = "本次转账存在风险提示项。',
+    )
     assert "told" in broken("notice.toml", "dissuaded = [", "dissuaded_x = [")
     assert "low_risk_signs" in broken("policy.toml", "low_risk_signs = true", 'low_risk_signs = "yes"')
     assert "phone" in broken("branch.toml", 'phone = "0451-8888 0000"', 'phone = "call us"')

@@ -27,7 +27,9 @@ def refusal(screen: AcknowledgeScreen) -> AcknowledgementRecord:
     )
 
 
-async def _decide(pilot, choice: str, supervisor: tuple[str, str] | None = None, explain: bool = True) -> AcknowledgeScreen:  # type: ignore[no-untyped-def]
+async def _decide(
+    pilot, choice: str, supervisor: tuple[str, str] | None = None, explain: bool = True
+) -> AcknowledgeScreen:  # type: ignore[no-untyped-def]
     app = pilot.app
     await pilot.press("f2")
     await pilot.pause()

@@ -250,9 +250,7 @@ class CounterScreen(SyncFocus, AppScreen[None]):
             self.query_one("#payee-name", Input).value = state.payee_name_masked or ""
             self.query_one("#payee-account", Input).value = state.payee_account_masked or ""
             for group in self.query(LookGroup):
-                group.set_answers(
-                    {i: v for _, i, _ in group.items if isinstance(v := state.answers.get(i), bool)}
-                )
+                group.set_answers({i: v for _, i, _ in group.items if isinstance(v := state.answers.get(i), bool)})
             for item in self.checklist_items:
                 value = state.answers.get(item.id)
                 for picker in self.query(f"#item-{item.id}").results(OptionPicker):
@@ -695,7 +693,9 @@ class CounterScreen(SyncFocus, AppScreen[None]):
 
     # ------------------------------------------------------------ closing
     def _unanswered(self) -> list[str]:
-        return [f"{i.step}·{i.prompt}" for i in not_asked(self.ctx.rules, "counter", self.state.answers, self.state.said)]
+        return [
+            f"{i.step}·{i.prompt}" for i in not_asked(self.ctx.rules, "counter", self.state.answers, self.state.said)
+        ]
 
     def action_decide(self) -> None:
         """F2: choose the decision (the policy's options for this level) and close the case."""

@@ -138,7 +138,12 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
                 with Horizontal(classes="field"):
                     yield Label("接警编号", classes="field-label")
                     yield Input(id="police-ref", placeholder="110 接警编号 / 报警回执号", compact=True)
-                yield Checkbox("回执号稍后补录", id="police-ref-later", compact=True, tooltip="办结后在记录详情中补录；补录前列入待补清单")
+                yield Checkbox(
+                    "回执号稍后补录",
+                    id="police-ref-later",
+                    compact=True,
+                    tooltip="办结后在记录详情中补录；补录前列入待补清单",
+                )
                 with Horizontal(classes="field"):
                     yield Label("报警时间", classes="field-label")
                     yield Input(

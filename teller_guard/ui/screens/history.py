@@ -80,7 +80,10 @@ class HistoryScreen(AppScreen[None]):
             yield Input(id="history-amount", placeholder="金额(元)", restrict=r"[0-9.,]*", max_length=16, compact=True)
         with Horizontal(id="history-filters-2", classes="history-filters"):
             yield Select(
-                [(f"风险 {lv.label}", lv.id) for lv in rules.policy.level], prompt="风险 全部", id="history-level", compact=True
+                [(f"风险 {lv.label}", lv.id) for lv in rules.policy.level],
+                prompt="风险 全部",
+                id="history-level",
+                compact=True,
             )
             decisions = [(d.label, d.id) for d in rules.policy.decision] + [("未办结放弃", "abandoned")]
             yield Select(decisions, prompt="决定 全部", id="history-decision", compact=True)
@@ -147,7 +150,9 @@ class HistoryScreen(AppScreen[None]):
 
     def _title(self, q: HistoryQuery) -> None:
         staff = self.ctx.on_shift
-        span = (q.day_from.isoformat() if q.day_from else "最早") + " 至 " + (q.day_to.isoformat() if q.day_to else "今天")
+        span = (
+            (q.day_from.isoformat() if q.day_from else "最早") + " 至 " + (q.day_to.isoformat() if q.day_to else "今天")
+        )
         who = f"柜员 {q.staff_id}" if q.staff_id else "全部柜员"
         self.query_one("#history-title", Label).update(
             f"记录查询 {span} · {who} · 按{SORTS[self.sort_index][2]} · 当前 {staff.staff_id} {staff.name}"

@@ -74,7 +74,13 @@ class LobbyScreen(AppScreen[None]):
         Binding("ctrl+n", "new_case", "新客户", tooltip="放弃当前记录，开始接待下一位客户", id="lobby-new-case"),
         # Enter moves on while the key is handled, so the next key of a burst lands in the next field.
         Binding(
-            "enter", "sync_enter", "下一项", show=False, priority=True, id="lobby-sync-enter", tooltip="录入后进入下一项"
+            "enter",
+            "sync_enter",
+            "下一项",
+            show=False,
+            priority=True,
+            id="lobby-sync-enter",
+            tooltip="录入后进入下一项",
         ),
     ]
     """Every key also has a tile to tap; keys are for the desktop terminal."""

@@ -127,7 +127,12 @@ def render_record(
         answers.add_row(step, prompt, _answer_text(rules, rec.channel, a.item_id, a.value), a.said or "")
     for item_id in not_asked_ids(rec.extra) or []:  # "not asked" is shown as such, never as 否
         step, prompt = steps.get(item_id, ("", item_id))
-        answers.add_row(step, prompt, "未问", rec.extra.get(NOT_ASKED_REASON_KEY, "") and f"未问原因：{rec.extra[NOT_ASKED_REASON_KEY]}")
+        answers.add_row(
+            step,
+            prompt,
+            "未问",
+            rec.extra.get(NOT_ASKED_REASON_KEY, "") and f"未问原因：{rec.extra[NOT_ASKED_REASON_KEY]}",
+        )
 
     signals = Table(title="风险信号", title_justify="left", expand=True)
     signals.add_column("分", justify="right", no_wrap=True)
@@ -309,9 +314,7 @@ class RecordViewScreen(AppScreen[None]):
         try:
             self.ctx.repo.save_intervention(correction)
         except Exception as exc:  # the teller must see it; nothing was written
-            self.app.call_from_thread(
-                self.notify, f"更正未保存：{teller_message(exc)}", severity="error", timeout=10
-            )
+            self.app.call_from_thread(self.notify, f"更正未保存：{teller_message(exc)}", severity="error", timeout=10)
             return
         self.app.call_from_thread(self.notify, f"更正已保存为新记录 {correction.uid[:8]}", timeout=5)
         self._load_record()
