@@ -144,7 +144,8 @@ def mandatory_not_asked(
     rules: RuleSet, channel: str, level: str, answers: Mapping[str, object], said: Mapping[str, str] | None = None
 ) -> list[ItemDef]:
     """The questions of the steps the checklist makes mandatory at ``level`` that were not asked."""
-    steps = set(rules.checklist_for(channel).mandatory.get(level, []))  # type: ignore[call-overload]
+    by_level = {str(k): v for k, v in rules.checklist_for(channel).mandatory.items()}  # keyed by a Level
+    steps = set(by_level.get(level, []))
     return [i for i in not_asked(rules, channel, answers, said) if i.step in steps]
 
 
