@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,6 +20,7 @@ from teller_guard.core.audit import AuditEvent
 from teller_guard.storage import chain
 from teller_guard.storage.db import make_engine
 from teller_guard.storage.repository import Repository
+from tests.conftest import require_tool
 from tests.factories import frozen_clock
 from tests.factories.records import SHANGHAI, T0, record
 
@@ -370,7 +372,7 @@ def test_the_monthly_export_states_the_chain_head_and_verify_accepts_it(
     assert main(["demo-data", "--db", url, "--n", "200", "--months", "2"], clock=frozen_clock) == 0
     month = frozen_clock().astimezone(SHANGHAI).strftime("%Y-%m")
     heads = {}
-    for fmt in ("csv", "xlsx"):
+    for fmt in ("csv", "xlsx", "pdf"):
         monkeypatch.setattr("sys.stdin", io.StringIO("123456\n"))
         out = tmp_path / f"ledger.{fmt}"
         argv = [
@@ -397,6 +399,11 @@ def test_the_monthly_export_states_the_chain_head_and_verify_accepts_it(
     book = load_workbook(tmp_path / "ledger.xlsx", read_only=True)
     cells = [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
     assert any(heads["xlsx"] in c and "证据链链头" in c for c in cells), "the XLSX summary states the head"
+    cover = subprocess.run(
+        [require_tool("pdftotext"), "-l", "1", str(tmp_path / "ledger.pdf"), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    assert "证据链链头" in cover and heads["pdf"] in cover, "the PDF's first page states the head"
     # the export's own audit event moved the head on; the printed heads are still links of the chain
     for head in heads.values():
         status, line = verify(url, capsys, "--against", head)
