@@ -114,9 +114,15 @@ def _grey(pdf: Path, tmp: Path) -> tuple[int, int, bytes]:
     return width, height, pixels
 
 
+@pytest.mark.parametrize(
+    ("decision", "kind"),
+    [("proceed_warned", "sign"), ("dissuaded", "take-home"), ("police", "take-home")],
+)
 def test_a_notice_sent_to_the_printer_arrives_as_a_pdf(
-    cups_pdf: tuple[str, Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cups_pdf: tuple[str, Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decision: str, kind: str
 ) -> None:
+    """A 极高 case proceeded with, dissuaded and reported: each prints its own notice (the one to
+    sign, or the take-home notice) and the printer's page is that notice."""
     from teller_guard.core.paths import shipped_rules_dir
     from teller_guard.core.rules import load_rules
     from teller_guard.reports.notice import issue_notice
@@ -127,9 +133,18 @@ def test_a_notice_sent_to_the_printer_arrives_as_a_pdf(
     monkeypatch.setenv("CUPS_SERVER", sock)
     rules = load_rules(shipped_rules_dir())
     record, _ = case(rules, POLICE, FROZEN_NOW)
+    assert record.level == "critical"
     pdf = issue_notice(
-        rules, record, serial=SERIAL, issued_at=FROZEN_NOW, tz="Asia/Shanghai", folder=tmp_path, decision="police"
+        rules, record, serial=SERIAL, issued_at=FROZEN_NOW, tz="Asia/Shanghai", folder=tmp_path, decision=decision
     )
+    words = subprocess.run(
+        [require_tool("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout.replace(" ", "")
+    assert ("客户留存联" in words) == (kind == "take-home")
+    assert ("本人真实意愿" in words) == (kind == "sign")
+    assert "已停止" not in words or kind == "take-home"
+    for earlier in out.rglob("*.pdf"):  # the printer is shared by the module's tests
+        earlier.unlink()
     job = print_pdf(pdf, queue, title=SERIAL)
     assert job.startswith(queue + "-")
     printed = _wait_for_pdf(out)
