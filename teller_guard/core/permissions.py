@@ -121,6 +121,16 @@ def can_correct(role: str | None, corrector_id: str, record_staff_id: str) -> bo
     return role in ("teller", "lobby") and corrector_id.casefold() == record_staff_id.casefold()
 
 
+ORPHAN_ROLES: frozenset[str] = frozenset({"supervisor", "admin"})
+"""Roles offered the cases other staff left open (by a crash, a power cut, a shift that ended),
+to resume or to log as abandoned, so an orphaned case always reaches the log."""
+
+
+def can_settle_orphans(role: str | None) -> bool:
+    """Whether ``role`` is offered other staff's cases left open at the counter."""
+    return role in ORPHAN_ROLES
+
+
 def can_search_history(role: str | None) -> bool:
     """Whether ``role`` may search every counter's records (not only their own)."""
     return role in HISTORY_ROLES

@@ -306,6 +306,9 @@ class AccessDef(Strict):
     """How long a locked account stays locked (an admin can unlock it sooner)."""
     idle_lock_minutes: int = Field(default=10, ge=1, le=120)
     """Minutes without a key or a tap after which the app locks (the same staff re-enters the PIN)."""
+    orphaned_after_minutes: int = Field(default=30, ge=5, le=1440)
+    """A case another member of staff left open this long is offered to a supervisor signing in
+    at the counter (resume it, or log it as abandoned), so it always reaches the log."""
     admin_may_approve: bool = False
     """Whether a 管理员 may give a supervisor's approval (主管 always may)."""
     min_pin_digits: int = Field(default=6, ge=6, le=32)

@@ -611,6 +611,7 @@ class Repository:
                 )
             else:
                 row.status, row.updated_at, row.state_json = draft.status, draft.updated_at, state
+                row.staff_id = draft.staff_id  # a case taken over from a colleague is now theirs
                 row.intervention_uid = draft.intervention_uid
             s.add(row)
             s.commit()

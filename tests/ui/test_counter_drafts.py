@@ -8,11 +8,12 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, OptionList
 
 from teller_guard.config import Settings
 from teller_guard.core.case import CaseState
@@ -22,9 +23,9 @@ from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.resume import ResumeModal
 from tests.conftest import require_tool
-from tests.factories import ELDERLY_ID, FROZEN_NOW, TELLER, frozen_clock
-from tests.factories.accounts import add_staff
-from tests.ui.helpers import make_counter_app
+from tests.factories import ELDERLY_ID, FROZEN_NOW, SUPERVISOR, TELLER, frozen_clock
+from tests.factories.accounts import TELLER_2, add_staff
+from tests.ui.helpers import fill, make_counter_app, settle
 
 
 def _seed_draft(repo: Repository, settings: Settings) -> CaseState:
@@ -255,3 +256,79 @@ def test_killed_mid_case_the_draft_is_offered_back(tmp_path: Path) -> None:
     # The killed process never had the full ID number written anywhere in the database.
     raw = b"".join(p.read_bytes() for p in data.glob("teller_guard.db*"))
     assert raw and ELDERLY_ID.encode() not in raw
+
+
+def _seed_orphan(repo: Repository, settings: Settings, minutes_ago: int) -> CaseState:
+    """T001's case left open ``minutes_ago`` minutes before now (a crash, a shift that ended)."""
+    state = _seed_draft(repo, settings)
+    at = FROZEN_NOW - timedelta(minutes=minutes_ago)
+    repo.save_draft(
+        Draft(
+            draft_id=state.draft_id,
+            channel="counter",
+            staff_id=TELLER.staff_id,
+            started_at=at,
+            updated_at=at,
+            state=state.model_dump(mode="json"),
+        )
+    )
+    return state
+
+
+async def test_a_colleagues_orphaned_case_reaches_the_log_through_the_supervisor(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
+    """Another teller at the counter is not offered T001's open case; the supervisor is, once
+    nobody has touched it for the policy's minutes, and logs it as abandoned, named as who decided."""
+    seeded = _seed_orphan(repo, settings, minutes_ago=rules.policy.access.orphaned_after_minutes + 5)
+    app = make_counter_app(settings, rules, repo, staff=TELLER_2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CounterScreen)  # a colleague's case is not a teller's to settle
+    app = make_counter_app(settings, rules, repo, staff=SUPERVISOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ResumeModal)
+        option = modal.query_one("#resume-list", OptionList).get_option_at_index(0)
+        assert f"工号 {TELLER.staff_id} 未办结" in str(option.prompt)
+        await pilot.press("x")
+        for _ in range(20):
+            await settle(pilot)
+            if repo.get(seeded.uid) is not None:
+                break
+    rec = repo.get(seeded.uid)
+    assert rec is not None and rec.status == "abandoned" and rec.decision is None
+    assert rec.staff_id == TELLER.staff_id  # the case stays the teller's who took it
+    assert rec.extra["abandoned_by"] == SUPERVISOR.staff_id and rec.extra["abandoned_by_role"] == "supervisor"
+    assert rec.amount_fen == 2_345_600
+    assert repo.open_drafts() == []
+
+
+async def test_a_supervisor_takes_over_an_orphaned_case_but_not_a_live_one(
+    settings: Settings, rules: RuleSet, repo: Repository
+) -> None:
+    live = _seed_orphan(repo, settings, minutes_ago=2)  # T001 is still on it
+    app = make_counter_app(settings, rules, repo, staff=SUPERVISOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CounterScreen)
+    repo.set_draft_status(live.draft_id, "abandoned")
+    seeded = _seed_orphan(repo, settings, minutes_ago=rules.policy.access.orphaned_after_minutes + 1)
+    app = make_counter_app(settings, rules, repo, staff=SUPERVISOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeModal)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        assert screen.state.draft_id == seeded.draft_id and screen.query_one("#amount", Input).value == "23456"
+        assert screen.state.staff_id == SUPERVISOR.staff_id
+        assert screen.state.extra["taken_over_from"] == TELLER.staff_id
+        await fill(pilot, "#amount", "23457")
+        await pilot.pause(0.5)
+        await settle(pilot)
+    [draft] = repo.open_drafts()
+    assert draft.draft_id == seeded.draft_id and draft.staff_id == SUPERVISOR.staff_id
+    assert draft.state["amount"] == "23457"

@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from textual import on, work
 from textual.actions import SkipAction
@@ -48,6 +48,7 @@ from teller_guard.core.limits import amount_problem_zh
 from teller_guard.core.models import Assessment
 from teller_guard.core.money import format_yuan, yuan_to_fen
 from teller_guard.core.notice_text import notice_text_hash
+from teller_guard.core.permissions import can_settle_orphans
 from teller_guard.core.privacy import scrub
 from teller_guard.core.records import (
     AcknowledgementRecord,
@@ -632,15 +633,24 @@ class CounterScreen(SyncFocus, AppScreen[None]):
 
     @work(thread=True, group="draft", description="查找未办结草稿")
     def _look_for_drafts(self) -> None:
-        drafts = self.ctx.repo.open_drafts(staff_id=self.staff_id, channel="counter")
-        drafts = [d for d in drafts if d.draft_id != self.state.draft_id]
+        staff = self.ctx.on_shift
+        drafts = self.ctx.repo.open_drafts(channel="counter")
+        # One's own cases left open, at once; another's only for a supervisor, and only once
+        # nobody has touched them for the policy's minutes (a colleague's live case is not orphaned).
+        since = self.ctx.clock() - timedelta(minutes=self.ctx.rules.policy.access.orphaned_after_minutes)
+        drafts = [
+            d
+            for d in drafts
+            if d.draft_id != self.state.draft_id
+            and (d.staff_id == staff.staff_id or (can_settle_orphans(staff.role) and d.updated_at <= since))
+        ]
         if drafts:
             self.app.call_from_thread(self._offer_drafts, drafts)
 
     def _offer_drafts(self, drafts: list[Draft]) -> None:
         if not self.is_blank():
             return
-        self.app.push_screen(ResumeModal(drafts, self.ctx.settings.zone), self._draft_chosen)
+        self.app.push_screen(ResumeModal(drafts, self.ctx.settings.zone, me=self.staff_id), self._draft_chosen)
 
     def _draft_chosen(self, choice: ResumeChoice | None) -> None:
         if choice is None:
@@ -652,6 +662,20 @@ class CounterScreen(SyncFocus, AppScreen[None]):
             self.notify("草稿内容无法读取，已记为放弃", severity="error")
             self.ctx.repo.set_draft_status(draft.draft_id, "abandoned")
             return
+        staff = self.ctx.on_shift
+        if draft.staff_id != staff.staff_id:  # a colleague's orphaned case: say who took it on
+            if what == "resume":
+                state = state.model_copy(
+                    update={
+                        "staff_id": staff.staff_id,
+                        "staff_role": staff.role,
+                        "extra": {**state.extra, "taken_over_from": draft.staff_id},
+                    }
+                )
+            else:
+                state = state.model_copy(
+                    update={"extra": {**state.extra, "abandoned_by": staff.staff_id, "abandoned_by_role": staff.role}}
+                )
         if what == "resume":
             self._show_case(state, banner="已恢复上次未办结的业务")
             self.notify("已恢复未办结的业务", timeout=3)

@@ -18,8 +18,9 @@ from teller_guard.core.records import Draft
 ResumeChoice = tuple[Literal["resume", "abandon"], Draft]
 
 
-def describe_draft(draft: Draft, zone: ZoneInfo) -> str:
-    """One line that lets the teller recognise the case: when, how much, who."""
+def describe_draft(draft: Draft, zone: ZoneInfo, me: str = "") -> str:
+    """One line that lets the teller recognise the case: when, how much, who (and whose, when
+    another member of staff left it open)."""
     state = draft.state
     started = draft.started_at.astimezone(zone).strftime("%m-%d %H:%M")
     amount = str(state.get("amount") or "").strip()
@@ -28,7 +29,8 @@ def describe_draft(draft: Draft, zone: ZoneInfo) -> str:
     )
     answers = state.get("answers") or {}
     count = len(answers) if isinstance(answers, dict) else 0
-    return f"{started} 开始 · 金额 {amount + ' 元' if amount else '未录入'} · {who} · 已答 {count} 项"
+    line = f"{started} 开始 · 金额 {amount + ' 元' if amount else '未录入'} · {who} · 已答 {count} 项"
+    return line if not me or draft.staff_id == me else f"{line} · 工号 {draft.staff_id} 未办结"
 
 
 class ResumeModal(ModalScreen[ResumeChoice | None]):
@@ -40,8 +42,10 @@ class ResumeModal(ModalScreen[ResumeChoice | None]):
         Binding("escape", "later", "稍后处理", id="resume-later", tooltip="先办新业务，下次启动再提示"),
     ]
 
-    def __init__(self, drafts: list[Draft], zone: ZoneInfo) -> None:
+    def __init__(self, drafts: list[Draft], zone: ZoneInfo, *, me: str = "") -> None:
         super().__init__()
+        self.me = me
+        """Who is signed in: a draft of anyone else is marked with its staff id."""
         self.drafts = drafts
         """Open drafts, oldest first."""
         self.zone = zone
@@ -51,7 +55,7 @@ class ResumeModal(ModalScreen[ResumeChoice | None]):
         with Vertical(id="resume-box"):
             yield Label(f"有 {len(self.drafts)} 笔未办结的业务（程序上次意外退出）", classes="title")
             yield OptionList(
-                *(Option(describe_draft(d, self.zone), id=d.draft_id) for d in self.drafts),
+                *(Option(describe_draft(d, self.zone, self.me), id=d.draft_id) for d in self.drafts),
                 id="resume-list",
             )
             yield Label("Enter 继续办理 · X/Delete 记为放弃 · Esc 稍后处理", classes="hint")
