@@ -302,7 +302,7 @@ async def test_a_branch_that_asks_no_low_risk_signature_closes_without_a_notice(
     )
     app = make_counter_app(settings, replace(rules, policy=policy), repo)
     async with app.run_test(size=(120, 40)) as pilot:
-        await answer_all_by_keys(pilot, LOW_RISK_FORM)
+        await answer_all(pilot, LOW_RISK_FORM)  # about the policy, not the keys
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, DecisionModal)
