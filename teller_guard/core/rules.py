@@ -43,7 +43,7 @@ from teller_guard.core.schema import (
     TypologyDef,
 )
 from teller_guard.core.similarity import ScriptIndex
-from teller_guard.core.text import Concept, Matcher, Negation, expand, normalise
+from teller_guard.core.text import Concept, LazyPattern, Matcher, Negation, expand, normalise
 
 FILES: dict[str, type[BaseModel]] = {
     "policy.toml": PolicyFile,
@@ -340,9 +340,9 @@ def _cross_check(
         for i, c in enumerate(lex.concept):
             words = "|".join(re.escape(normalise(t)) for t in sorted(c.terms, key=len, reverse=True))
             shapes = [
-                rx.pattern
+                rx
                 for j, pat in enumerate(c.patterns)
-                if (rx := _compile_pattern(pat, terms_of, "lexicon.toml", f"concept[{i}]({c.id}).patterns[{j}]", bad))
+                if (rx := _checked_pattern(pat, terms_of, "lexicon.toml", f"concept[{i}]({c.id}).patterns[{j}]", bad))
                 is not None
             ]
             if words or shapes:
@@ -375,9 +375,9 @@ def _cross_check(
                     )
         terms_of = {c.id: c.terms for c in concept_defs.values()}
         rxs = [
-            rx
+            LazyPattern(rx)
             for j, pat in enumerate(neutralise)
-            if (rx := _compile_pattern(pat, terms_of, file, f"{key}.neutralise[{j}]", bad)) is not None
+            if (rx := _checked_pattern(pat, terms_of, file, f"{key}.neutralise[{j}]", bad)) is not None
         ]
         return Matcher(
             tuple(tuple(c) for c in clauses),
@@ -404,9 +404,9 @@ def _cross_check(
         for i, p in enumerate(lex.purpose):
             parts = [re.escape(t) for t in sorted((normalise(t) for t in p.terms), key=len, reverse=True)]
             for j, pat in enumerate(p.patterns):
-                rx = _compile_pattern(pat, terms_of, "lexicon.toml", f"purpose[{i}]({p.id}).patterns[{j}]", bad)
+                rx = _checked_pattern(pat, terms_of, "lexicon.toml", f"purpose[{i}]({p.id}).patterns[{j}]", bad)
                 if rx is not None:
-                    parts.append(rx.pattern)
+                    parts.append(rx)
             staff = sorted((normalise(t) for t in p.staff), key=len, reverse=True)
             purposes.append(
                 PurposeCategory(
@@ -583,7 +583,11 @@ def _cross_check(
     )
 
 
-def _compile_pattern(pat: str, terms_of: dict[str, list[str]], file: str, key: str, bad: Any) -> re.Pattern[str] | None:
+def _checked_pattern(pat: str, terms_of: dict[str, list[str]], file: str, key: str, bad: Any) -> str | None:
+    """``pat`` with its ``{concept}`` placeholders expanded, or None (and the problems reported)
+    when it refers to unknown concepts or could hang (:func:`pattern_problems`, which also
+    parses it, so an invalid expression is reported here). Not compiled: the caller joins it
+    into one alternation or compiles it lazily."""
     missing = [m for m in PLACEHOLDER_RE.findall(pat) if m not in terms_of or not terms_of[m]]
     if missing:
         bad(
@@ -598,7 +602,7 @@ def _compile_pattern(pat: str, terms_of: dict[str, list[str]], file: str, key: s
         bad(file, key, message)
     if why:
         return None
-    return re.compile(expanded)
+    return expanded
 
 
 def _check_policy(policy: PolicyFile, signals: dict[str, SignalDef], need_signal: Any, bad: Any) -> None:

@@ -28,11 +28,11 @@ def patterns_of(rules: RuleSet) -> Iterator[tuple[str, str, str]]:
             if rx is not None:
                 yield "lexicon.toml", f"concept({cid}).{part}", rx.pattern
     for sid, matcher in rules.text_rules:
-        for j, rx in enumerate(matcher.neutralise):
-            yield "lexicon.toml", f"text_rule({sid}).neutralise[{j}]", rx.pattern
+        for j, lazy in enumerate(matcher.neutralise):
+            yield "lexicon.toml", f"text_rule({sid}).neutralise[{j}]", lazy.pattern
     for tid, matcher in rules.typology_matchers:
-        for j, rx in enumerate(matcher.neutralise):
-            yield "typologies.toml", f"typology({tid}).neutralise[{j}]", rx.pattern
+        for j, lazy in enumerate(matcher.neutralise):
+            yield "typologies.toml", f"typology({tid}).neutralise[{j}]", lazy.pattern
     for p in rules.purposes:
         yield "lexicon.toml", f"purpose({p.id})", p.regex.pattern
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from teller_guard.core.schema import PLACEHOLDER_RE, TextField
@@ -87,12 +87,31 @@ class Negation:
         return False
 
 
+class LazyPattern:
+    """A checked regular expression compiled on first use: one assessment runs few of the
+    ``neutralise`` patterns, so compiling them all at load would be start-up time spent for nothing."""
+
+    __slots__ = ("_rx", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._rx: re.Pattern[str] | None = None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self._rx is None:
+            self._rx = re.compile(self.pattern)
+        return self._rx.finditer(text)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r})"
+
+
 @dataclass(frozen=True)
 class Matcher:
     """A compiled text rule or typology: clauses of concepts, benign spans, fields to read."""
 
     clauses: tuple[tuple[str, ...], ...]
-    neutralise: tuple[re.Pattern[str], ...]
+    neutralise: tuple[LazyPattern, ...]
     fields: tuple[TextField, ...]
     unless: tuple[str, ...] = ()
     unless_contexts: tuple[str, ...] = ()
@@ -159,7 +178,7 @@ class TextScan:
         found = self._matches(concept, fld)
         return found[0][2] if found else None
 
-    def spans(self, fld: str, neutralise: tuple[re.Pattern[str], ...]) -> tuple[tuple[int, int], ...]:
+    def spans(self, fld: str, neutralise: tuple[LazyPattern, ...]) -> tuple[tuple[int, int], ...]:
         """Where the benign mentions are in a field (computed once per matcher)."""
         # id() of the matcher's own tuple keys the cache: cheaper to hash than the patterns.
         key = (id(neutralise), fld)
@@ -170,7 +189,7 @@ class TextScan:
             self._spans[key] = spans
         return spans
 
-    def blanked(self, fld: str, neutralise: tuple[re.Pattern[str], ...]) -> str:
+    def blanked(self, fld: str, neutralise: tuple[LazyPattern, ...]) -> str:
         """The field's text with the benign mentions blanked out."""
         text = self.texts.get(fld, "")
         for a, b in self.spans(fld, neutralise) if neutralise else ():
@@ -178,7 +197,7 @@ class TextScan:
         return text
 
     def _candidates(
-        self, concept: str, fld: str, neutralise: tuple[re.Pattern[str], ...]
+        self, concept: str, fld: str, neutralise: tuple[LazyPattern, ...]
     ) -> tuple[tuple[str, int, int, str, bool], ...]:
         """The matches of ``concept`` in ``fld`` outside the benign spans (cached per matcher)."""
         found = self._matches(concept, fld)
@@ -197,7 +216,7 @@ class TextScan:
         return kept
 
     def _clause(
-        self, clause: tuple[str, ...], scope: tuple[str, ...], neutralise: tuple[re.Pattern[str], ...]
+        self, clause: tuple[str, ...], scope: tuple[str, ...], neutralise: tuple[LazyPattern, ...]
     ) -> list[tuple[str, str]] | None:
         """The phrases that satisfy every concept of ``clause`` within ``scope``, or None.
 
