@@ -31,7 +31,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from teller_guard.core.case import CaseState, case_from_handoff
 from teller_guard.core.closing import (
@@ -63,15 +63,14 @@ from teller_guard.core.vocabulary import SEX_LABELS
 from teller_guard.storage.faults import teller_message
 from teller_guard.ui.context import AppScreen
 from teller_guard.ui.key_gate import keys_waiting
-from teller_guard.ui.screens.acknowledge import AcknowledgeScreen
 from teller_guard.ui.screens.confirm import ConfirmModal
 from teller_guard.ui.screens.decision import DecisionModal
 from teller_guard.ui.screens.handoffs import HandoffsModal
-from teller_guard.ui.screens.history import HistoryScreen
 from teller_guard.ui.screens.not_asked import NotAskedModal
 from teller_guard.ui.screens.resume import ResumeChoice, ResumeModal
 from teller_guard.ui.widgets.answer_keys import LookGroup, OptionPicker, move_on
 from teller_guard.ui.widgets.case_form import TRANSFER_STEP, CaseForm, IdInput, id_problem
+from teller_guard.ui.widgets.quiet_footer import QuietFooter
 from teller_guard.ui.widgets.risk_panel import RiskPanel
 from teller_guard.ui.widgets.sync_focus import SYNC_FOCUS_BINDINGS, SyncFocus
 
@@ -88,6 +87,8 @@ class CounterScreen(SyncFocus, AppScreen[None]):
     """柜面「三问二看一核对」: transfer, 三问, 二看, 一核对, then a decision; risk always visible."""
 
     BINDING_GROUP_TITLE = "柜面"
+    AUTO_FOCUS = "#amount"
+    """Focus the amount field directly: focusing the form first restyles all of it twice."""
     BINDINGS = [
         # Only on a lobby hand-off (the banner names the key): see action_lower_than_lobby.
         Binding(
@@ -178,7 +179,7 @@ class CounterScreen(SyncFocus, AppScreen[None]):
             yield CaseForm(self.checklist_items, id="case-form")
             with VerticalScroll(id="risk-pane"):
                 yield RiskPanel(id="risk")
-        yield Footer()
+        yield QuietFooter()
 
     @property
     def _step_names(self) -> dict[str, str]:
@@ -832,6 +833,8 @@ class CounterScreen(SyncFocus, AppScreen[None]):
                 return
             self._close(decision, assessment, ack)
 
+        from teller_guard.ui.screens.acknowledge import AcknowledgeScreen  # not needed for the first paint
+
         self.app.push_screen(
             AcknowledgeScreen(
                 record=printed,
@@ -896,6 +899,8 @@ class CounterScreen(SyncFocus, AppScreen[None]):
     # ------------------------------------------------------------ other screens
     def action_history(self) -> None:
         """F3: today's interventions at this counter."""
+        from teller_guard.ui.screens.history import HistoryScreen  # not needed for the first paint
+
         self._flush_draft()
         self.app.push_screen(HistoryScreen())
 
