@@ -635,7 +635,8 @@ class CounterScreen(SyncFocus, AppScreen[None]):
     @work(thread=True, group="draft", description="查找未办结草稿")
     def _look_for_drafts(self) -> None:
         staff = self.ctx.on_shift
-        drafts = self.ctx.repo.open_drafts(channel="counter")
+        orphans_too = can_settle_orphans(staff.role)
+        drafts = self.ctx.repo.open_drafts(channel="counter", staff_id=None if orphans_too else staff.staff_id)
         # One's own cases left open, at once; another's only for a supervisor, and only once
         # nobody has touched them for the policy's minutes (a colleague's live case is not orphaned).
         since = self.ctx.clock() - timedelta(minutes=self.ctx.rules.policy.access.orphaned_after_minutes)
@@ -643,7 +644,7 @@ class CounterScreen(SyncFocus, AppScreen[None]):
             d
             for d in drafts
             if d.draft_id != self.state.draft_id
-            and (d.staff_id == staff.staff_id or (can_settle_orphans(staff.role) and d.updated_at <= since))
+            and (d.staff_id == staff.staff_id or (orphans_too and d.updated_at <= since))
         ]
         if drafts:
             self.app.call_from_thread(self._offer_drafts, drafts)
