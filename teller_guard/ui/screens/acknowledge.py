@@ -37,7 +37,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from teller_guard.core.clock import Clock
 from teller_guard.core.models import Assessment
@@ -57,6 +57,7 @@ from teller_guard.reports.notice import (
 from teller_guard.ui.context import AppModal
 from teller_guard.ui.notice_output import print_file
 from teller_guard.ui.widgets.approval import SupervisorApproval
+from teller_guard.ui.widgets.quiet_footer import QuietFooter
 
 
 def serial_matches(serial: str, entered: str) -> bool:
@@ -252,7 +253,7 @@ class AcknowledgeScreen(AppModal[AcknowledgementRecord | None]):
                     "主管放行 F5", id="ack-override", variant="error", tooltip="主管本人输入工号和密码后不签字放行"
                 )
             yield Label("", id="ack-error")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.action_save_notice()

@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from teller_guard.core.money import format_yuan
 from teller_guard.core.permissions import can_read_stats
 from teller_guard.reports.stats import CHANNEL_LABELS, LEVEL_LABELS, STATUS_LABELS, DrillFilter, parse_month
 from teller_guard.ui.context import AppScreen
+from teller_guard.ui.widgets.quiet_footer import QuietFooter
 
 if TYPE_CHECKING:
     from teller_guard.core.records import InterventionSummary
@@ -87,7 +88,7 @@ class DrillScreen(AppScreen[None]):
         table.tooltip = "回车或 o：只读查看这笔记录；点列名排序"
         yield table
         yield Static("正在读取…", id="drill-status", classes="hint")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#drill-table", DataTable)

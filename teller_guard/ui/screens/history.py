@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import DataTable, Header, Input, Label, Select
 
 from teller_guard.core.errors import InputError
 from teller_guard.core.money import format_yuan, parse_yuan, yuan_to_fen
@@ -22,6 +22,7 @@ from teller_guard.storage.history import HistoryQuery
 from teller_guard.ui.context import AppScreen
 from teller_guard.ui.notice_output import deliver_notice, notice_serial_of
 from teller_guard.ui.screens.record_view import RecordViewScreen
+from teller_guard.ui.widgets.quiet_footer import QuietFooter
 
 COLUMNS = ("时间", "客户", "金额", "风险", "分数", "决定")
 SORTS = (("time", True, "时间↓"), ("time", False, "时间↑"), ("amount", True, "金额↓"), ("score", True, "分数↓"))
@@ -98,7 +99,7 @@ class HistoryScreen(AppScreen[None]):
         yield Label("", id="history-pending-line", classes="hint")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield Label("", id="history-empty", classes="hint")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one("#history-table", DataTable).add_columns(*COLUMNS)

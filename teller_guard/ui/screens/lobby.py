@@ -23,7 +23,7 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
 from teller_guard.core.case import CaseState
 from teller_guard.core.closing import closing_problems
@@ -45,6 +45,7 @@ from teller_guard.ui.screens.lobby_case import (
     parse_amount_fen,
     parse_local_time,
 )
+from teller_guard.ui.widgets.quiet_footer import QuietFooter
 from teller_guard.ui.widgets.risk_panel import RiskPanel
 from teller_guard.ui.widgets.tap_toggle import TapToggle
 
@@ -240,7 +241,7 @@ class LobbyScreen(AppScreen[None]):
             with VerticalScroll(id="lobby-side"):
                 yield Static("", id="lobby-who")
                 yield RiskPanel(id="lobby-risk")
-        yield Footer()
+        yield QuietFooter()
 
     def _yesno(self, item_id: str, prompt: str, key: str | None, case: CaseState) -> ComposeResult:
         """A one-key observation is a tile; any other yes/no question gets a 是 and a 否 tile."""

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from teller_guard.core.records import Staff
 from teller_guard.core.vocabulary import ROLE_LABELS
@@ -20,6 +20,7 @@ from teller_guard.identity import AccessRefused
 from teller_guard.identity.pins import Pin
 from teller_guard.ui.context import AppScreen
 from teller_guard.ui.screens.sign_in import pin_input, take
+from teller_guard.ui.widgets.quiet_footer import QuietFooter
 
 
 class LockScreen(AppScreen[bool]):
@@ -50,7 +51,7 @@ class LockScreen(AppScreen[bool]):
             yield Label("正在办理的业务已保留。请本人输入密码继续；换人请按 F9 签退。", classes="hint")
             yield pin_input("lock-pin")
             yield Label("", id="lock-error", classes="hint")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one("#lock-pin", Input).focus()

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from teller_guard.core.closing import NOT_ASKED_REASON_KEY, not_asked_ids
 from teller_guard.core.money import format_yuan
@@ -26,6 +26,7 @@ from teller_guard.storage.faults import teller_message
 from teller_guard.ui.context import AppScreen
 from teller_guard.ui.notice_output import deliver_notice, notice_serial_of
 from teller_guard.ui.screens.correction import CorrectionModal
+from teller_guard.ui.widgets.quiet_footer import QuietFooter
 from teller_guard.ui.widgets.risk_panel import LEVEL_STYLE
 
 
@@ -235,7 +236,7 @@ class RecordViewScreen(AppScreen[None]):
         yield Header()
         with VerticalScroll(id="record-scroll"):
             yield Static("读取中…", id="record-body")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self._load_record()

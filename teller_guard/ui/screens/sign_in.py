@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, Label
+from textual.widgets import Button, Input, Label
 
 from teller_guard.core.accounts import StaffAccount
 from teller_guard.identity import AccessRefused
 from teller_guard.identity.pins import Pin
 from teller_guard.ui.context import AppModal, AppScreen
+from teller_guard.ui.widgets.quiet_footer import QuietFooter
 from teller_guard.ui.widgets.sync_focus import SYNC_FOCUS_BINDINGS, SyncFocus
 
 PIN_LENGTH = 128
@@ -75,7 +76,7 @@ class SignInScreen(SyncFocus, AppScreen[StaffAccount]):
             yield Label(self.notice, id="sign-in-error", classes="hint")
             yield Button("登录 (Enter)", id="sign-in-ok", variant="primary")
             yield Label("工号 Tab 密码 Enter · 忘记密码或被锁定请找管理员", classes="hint")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.query_one("#staff-id", Input).focus()

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Header, ProgressBar, Static, TabbedContent, TabPane
 
 from teller_guard.core.money import format_yuan
 from teller_guard.core.permissions import can_export, can_read_audit, can_read_stats
@@ -36,6 +36,7 @@ from teller_guard.reports.stats import (
 )
 from teller_guard.ui.context import AppScreen
 from teller_guard.ui.widgets.audit_log import AuditLog
+from teller_guard.ui.widgets.quiet_footer import QuietFooter
 from teller_guard.ui.widgets.stats_charts import protected_line, trend_bars, type_bars
 
 FIGURE_COLUMNS = ("分类", "指标", "本月", "上月", "环比", "去年同月", "同比")
@@ -131,7 +132,7 @@ class StatsScreen(AppScreen[None]):
                     yield AuditLog(id="audit-log")
         yield ProgressBar(id="stats-progress", show_eta=True)
         yield Static("正在统计…", id="stats-status")
-        yield Footer()
+        yield QuietFooter()
 
     def _may(self, what: str) -> bool:
         role = self.ctx.staff.role if self.ctx.staff else None
