@@ -63,8 +63,8 @@ class QuietFooter(Footer):
 
     def _settled(self, widgets: Iterable[Widget]) -> Iterator[Widget]:
         # A FooterKey starts compact and is then bound to the footer's own setting: give it that
-        # setting before it mounts, so it is styled once.
+        # setting before it mounts, so it is styled once (the command palette's key is not bound).
         for widget in widgets:
-            if isinstance(widget, FooterKey):
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
                 widget.set_reactive(FooterKey.compact, self.compact)
             yield widget
