@@ -59,6 +59,13 @@ def require_debian_data(path: str, package: str) -> Path:
     return found
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers per usable CPU. Many tests spend their time waiting — on a
+    tmux pane, a killed child process, PostgreSQL, Chromium, Pilot's idle checks — so one
+    worker per CPU leaves the CPUs half idle (3:47 against 2:53 for the suite on 2 CPUs)."""
+    return 2 * len(os.sched_getaffinity(0))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path_factory.mktemp("data")

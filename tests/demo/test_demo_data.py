@@ -33,7 +33,7 @@ from teller_guard.storage.tables import InterventionRow
 from tests.factories import frozen_clock
 
 # One worker builds the shared 5,000-record database (module fixtures), not each of them.
-pytestmark = pytest.mark.xdist_group("demo_data")
+pytestmark = [pytest.mark.xdist_group("demo_data"), pytest.mark.slow]  # builds a 5,000-record log
 
 TZ = ZoneInfo("Asia/Shanghai")
 END = datetime(2026, 11, 25, tzinfo=TZ)

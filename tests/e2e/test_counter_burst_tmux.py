@@ -12,7 +12,7 @@ import pytest
 
 from teller_guard.core.rules import RuleSet
 from tests.conftest import require_tool
-from tests.ui import test_counter_drafts as tm
+from tests.factories import terminal
 from tests.ui.test_counter_burst import ACCOUNT, LOW_RISK_CASE
 
 TMUX_KEYS = {"enter": "Enter", "f2": "F2", "tab": "Tab"}
@@ -23,18 +23,18 @@ def test_a_whole_case_in_one_send_keys(tmp_path: Path, rules: RuleSet) -> None:
     require_tool("tmux")
     session = f"tg-burst-{os.getpid()}"
     data = tmp_path / "data"
-    tm._account(data)
+    terminal.add_account(data)
     try:
-        tm._start(session, data)
-        tm._login(session)
-        tm._wait_for(session, "金额(元)")
+        terminal.start(session, data)
+        terminal.sign_in(session)
+        terminal.wait_for(session, "金额(元)")
         time.sleep(0.5)
         # The next customer's amount follows in the same send-keys: it lands in the fresh form.
-        tm._tmux("send-keys", "-t", session, *[TMUX_KEYS.get(k, k) for k in LOW_RISK_CASE], "8765")
-        tm._wait_for(session, "已保存")
-        tm._wait_for(session, "金额(元)  8765")
+        terminal.tmux("send-keys", "-t", session, *[TMUX_KEYS.get(k, k) for k in LOW_RISK_CASE], "8765")
+        terminal.wait_for(session, "已保存")
+        terminal.wait_for(session, "金额(元)  8765")
     finally:
-        tm._tmux("kill-session", "-t", session)
+        terminal.tmux("kill-session", "-t", session)
     db = sqlite3.connect(data / "teller_guard.db")
     (amount, level, payee, account, age), *more = db.execute(
         "select amount_fen, level, payee_name_masked, payee_account_masked, customer_age from intervention"

@@ -38,7 +38,7 @@ from tests.factories.accounts import add_staff
 LOBBY_STAFF = Staff(staff_id="L007", name="李大堂", role="lobby")
 LOBBY_PIN = "730461"
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 CHROMIUM_FLAGS = [

@@ -211,6 +211,7 @@ MUTANTS = [
 
 @settings(FUZZ, deadline=20_000)  # the probe itself times every pattern: each step is bounded below
 @given(seed=st.integers(0, 2**32 - 1), edits=st.integers(1, 4), cut=st.booleans())
+@pytest.mark.slow  # a rules folder copied and loaded per example
 def test_broken_rules_folders_never_crash(seed: int, edits: int, cut: bool) -> None:
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp:

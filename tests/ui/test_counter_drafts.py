@@ -6,25 +6,23 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from textual.widgets import Input, Label, OptionList
 
 from teller_guard.config import Settings
 from teller_guard.core.case import CaseState
-from teller_guard.core.records import Draft, Staff
+from teller_guard.core.records import Draft
 from teller_guard.core.rules import RuleSet
 from teller_guard.storage.repository import Repository
 from teller_guard.ui.screens.counter import CounterScreen
 from teller_guard.ui.screens.resume import ResumeModal
 from tests.conftest import require_tool
-from tests.factories import ELDERLY_ID, FROZEN_NOW, SUPERVISOR, TELLER, frozen_clock
-from tests.factories.accounts import TELLER_2, add_staff
+from tests.factories import ELDERLY_ID, FROZEN_NOW, SUPERVISOR, TELLER, terminal
+from tests.factories.accounts import TELLER_2
 from tests.ui.helpers import fill, make_counter_app, settle
 
 
@@ -127,132 +125,48 @@ async def test_new_case_key_logs_the_started_case_as_abandoned(
 # ---------------------------------------------------------------- the real process, killed
 
 
-SOCKET = f"tgc-test-{os.getpid()}"
-"""A tmux server of our own: other sessions' options (window sizes) cannot leak in."""
-
-
-def _tmux(*args: str) -> str:
-    return subprocess.run(
-        [require_tool("tmux"), "-L", SOCKET, "-f", "/dev/null", *args], check=True, capture_output=True, text=True
-    ).stdout
-
-
-def _type(session: str, text: str) -> None:
-    """Type text, then pause as a person would (a burst of text and Tab can arrive as one read)."""
-    _tmux("send-keys", "-t", session, "-l", text)
-    time.sleep(0.3)
-
-
-def _key(session: str, *keys: str) -> None:
-    for key in keys:
-        _tmux("send-keys", "-t", session, key)
-        time.sleep(0.3)
-
-
-def _screen(session: str) -> str:
-    return _tmux("capture-pane", "-p", "-t", session)
-
-
-def _wait_for(session: str, text: str, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    shown = ""
-    while time.monotonic() < deadline:
-        shown = _screen(session)
-        if text in shown:
-            return shown
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} never appeared; the screen shows:\n{shown}")
-
-
-def _start(session: str, data_dir: Path) -> int:
-    _tmux(
-        "new-session",
-        "-d",
-        "-s",
-        session,
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "-e",
-        "LANG=C.UTF-8",
-        "-e",
-        f"TELLER_GUARD_DATA_DIR={data_dir}",
-        "-e",
-        "TELLER_GUARD_PIN_HASH=insecure-fast-for-tests",
-        "-e",
-        "TERM=xterm-256color",
-        # pytest's own COLUMNS/LINES would otherwise reach the app through tmux's environment.
-        "-e",
-        "COLUMNS=120",
-        "-e",
-        "LINES=40",
-        f"exec {sys.executable} -m teller_guard",
-    )
-    return int(_tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip())
-
-
-TELLER_42 = Staff(staff_id="T042", name="李柜员", role="teller")
-
-
-def _account(data_dir: Path) -> None:
-    """The teller's account in the database the app will open."""
-    repo = Repository.open(f"sqlite:///{data_dir / 'teller_guard.db'}", ZoneInfo("Asia/Shanghai"), clock=frozen_clock)
-    if repo.staff.get("T042") is None:
-        add_staff(repo, TELLER_42, "424242")
-
-
-def _login(session: str) -> None:
-    _wait_for(session, "员工登录")
-    time.sleep(0.5)
-    _type(session, "T042")
-    _key(session, "Tab")
-    _type(session, "424242")
-    _key(session, "Enter")
-
-
 @pytest.mark.slow
 def test_killed_mid_case_the_draft_is_offered_back(tmp_path: Path) -> None:
     assert shutil.which("tmux"), "tmux is required (apt-get install tmux; .ci/run installs it)"
     session = f"tgc-kill-{os.getpid()}"
     data = tmp_path / "data"
-    _account(data)
+    terminal.add_account(data)
     try:
-        pid = _start(session, data)
-        _login(session)
-        _wait_for(session, "金额(元)")
+        pid = terminal.start(session, data)
+        terminal.sign_in(session)
+        terminal.wait_for(session, "金额(元)")
         time.sleep(0.5)  # as a person would: look at the screen before typing
-        _type(session, "45678")
-        _key(session, "Tab")  # Tab from the amount goes straight to the ID number
-        _type(session, ELDERLY_ID)
-        _wait_for(session, "76 岁 女")
+        terminal.type_text(session, "45678")
+        terminal.key(session, "Tab")  # Tab from the amount goes straight to the ID number
+        terminal.type_text(session, ELDERLY_ID)
+        terminal.wait_for(session, "76 岁 女")
         # A complete ID number moves on to the payee by itself; the customer's name is one back.
-        _key(session, "BTab")
-        _type(session, "钱桂花")
-        _key(session, "Tab")
+        terminal.key(session, "BTab")
+        terminal.type_text(session, "钱桂花")
+        terminal.key(session, "Tab")
         time.sleep(1.0)  # the draft is written within ~0.3 s of the last key
         os.kill(pid, signal.SIGKILL)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             alive = subprocess.run(
-                [require_tool("tmux"), "-L", SOCKET, "has-session", "-t", session], capture_output=True
+                [require_tool("tmux"), "-L", terminal.SOCKET, "has-session", "-t", session], capture_output=True
             )
             if alive.returncode != 0:
                 break
             time.sleep(0.1)
 
-        _start(session, data)
-        _login(session)
-        offered = _wait_for(session, "未办结的业务")
+        terminal.start(session, data)
+        terminal.sign_in(session)
+        offered = terminal.wait_for(session, "未办结的业务")
         assert "45678 元" in offered and "钱**" in offered
-        _key(session, "Enter")
-        resumed = _wait_for(session, "已恢复上次未办结的业务")
+        terminal.key(session, "Enter")
+        resumed = terminal.wait_for(session, "已恢复上次未办结的业务")
         assert "45678" in resumed
         assert "**************002X" in resumed and "76 岁 女" in resumed
         assert "钱**" in resumed
         assert ELDERLY_ID not in resumed
     finally:
-        subprocess.run([require_tool("tmux"), "-L", SOCKET, "kill-server"], capture_output=True)
+        terminal.kill_server()
     # The killed process never had the full ID number written anywhere in the database.
     raw = b"".join(p.read_bytes() for p in data.glob("teller_guard.db*"))
     assert raw and ELDERLY_ID.encode() not in raw

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from textual.widgets import Input, Label
 
@@ -62,6 +63,7 @@ async def _wait_saved(pilot, repo: Repository, n: int = 1) -> list:  # type: ign
     raise AssertionError("the case was not saved")
 
 
+@pytest.mark.slow  # every key at a teller's pace, Tab by Tab
 async def test_low_risk_transfer_by_keyboard_alone(settings: Settings, rules: RuleSet, repo: Repository) -> None:
     app = make_counter_app(settings, rules, repo)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -7,8 +7,9 @@ from textual.pilot import Pilot
 from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet
 from teller_guard.storage.repository import Repository
+from teller_guard.ui.app import TellerGuardApp
 from tests.factories import ELDERLY_ID, counter_record
-from tests.ui.helpers import make_counter_app
+from tests.ui.helpers import burst, landed, make_counter_app
 
 SIZE = (120, 40)
 
@@ -26,12 +27,15 @@ def test_counter_mid_case_with_reasons(snap_compare, settings: Settings, rules: 
     async def run_before(pilot: Pilot[None]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
-        # Amount Enter, the ID (complete: on to the payee by itself), the payee, the account.
-        await pilot.press(*"60000", "enter", *ELDERLY_ID, *"王五", "enter", *"6217000011112222333", "enter")
-        # 用途: b picks 配合调查/转入“安全账户”; typing goes on into what the customer said.
-        await pilot.press("b", "shift+tab", *"公安说我涉嫌洗钱", "enter")
+        # One burst, as a fast teller types it (the keys land one at a time, in order):
+        # amount Enter, the ID (complete: on to the payee by itself), the payee, the account;
+        # 用途: b picks 配合调查/转入“安全账户”; typing goes on into what the customer said;
         # 关系 朋友, 账号 当面获得, 有人要求 是; 二看: on the phone (2) and nervous (1).
-        await pilot.press("6", "2", "1", "2", "1")
+        app = pilot.app
+        assert isinstance(app, TellerGuardApp)
+        burst(app, "60000", "enter", ELDERLY_ID, "王五", "enter", "6217000011112222333", "enter")
+        burst(app, "b", "shift+tab", "公安说我涉嫌洗钱", "enter", "62121")
+        await landed(pilot)
         await pilot.pause(0.4)  # past the draft debounce, so the screen is settled
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Button, Input, Static
 
 from teller_guard.config import Settings
@@ -15,6 +16,7 @@ from tests.ui.helpers import lobby, make_lobby_app, settle, tab_to, tap
 REMINDERS = ("remind_fraud", "remind_verify", "remind_confirm")
 
 
+@pytest.mark.slow  # every key at a lobby manager's pace
 async def test_keyboard_flow_dissuaded_is_logged(settings: Settings, rules: RuleSet, repo: Repository) -> None:
     app = make_lobby_app(settings, rules, repo)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from teller_guard.config import Settings
@@ -32,6 +33,7 @@ def _files(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
 
 
+@pytest.mark.slow  # the customer's words key by key, a draft written between keys
 async def test_numbers_typed_into_free_text_are_in_no_file(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:
