@@ -118,3 +118,22 @@ def test_layers_contract_catches_an_arrow_the_wrong_way(tmp_path: Path) -> None:
     )
     assert out.returncode != 0
     assert "teller_guard.storage.wrong_way -> teller_guard.ui.app" in out.stdout
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared builders live in tests/factories (or a conftest, or tests/ui/helpers.py), never in a
+    test module another test imports: a test module's fixtures and collection would come along."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1]
+    offenders = []
+    for path in sorted((root / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            if any(n.startswith("tests.") and n.rsplit(".", 1)[-1].startswith("test_") for n in names):
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []

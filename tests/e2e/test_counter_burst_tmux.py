@@ -13,7 +13,7 @@ import pytest
 from teller_guard.core.rules import RuleSet
 from tests.conftest import require_tool
 from tests.factories import terminal
-from tests.ui.test_counter_burst import ACCOUNT, LOW_RISK_CASE
+from tests.factories.keys import ACCOUNT, LOW_RISK_CASE
 
 TMUX_KEYS = {"enter": "Enter", "f2": "F2", "tab": "Tab"}
 

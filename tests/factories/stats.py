@@ -272,3 +272,35 @@ def seed(repo: Repository) -> None:
         add_staff(repo, s, "135792")
     for r in records():
         repo.save_intervention(r)
+
+
+def lobby_pair(repo: Repository, *, pending: bool = False) -> tuple[str, str]:
+    """A lobby case handed to the counter (24 Nov) and, unless ``pending``, the counter case that
+    continues it (dissuaded, ¥500)."""
+    lobby_uid, counter_uid = "l" * 32, "k" * 32
+    repo.save_intervention(
+        rec(
+            "2026-11-24T02:00:00",
+            uid=lobby_uid,
+            channel="atm",
+            group="handoff",
+            staff="L001",
+            role="lobby",
+            typology="investment",
+            level="high",
+        )
+    )
+    if not pending:
+        repo.save_intervention(
+            rec(
+                "2026-11-24T02:20:00",
+                uid=counter_uid,
+                group="dissuaded",
+                protected=50_000,
+                amount=50_000,
+                typology="investment",
+                level="high",
+                handoff_from_uid=lobby_uid,
+            )
+        )
+    return lobby_uid, counter_uid

@@ -32,6 +32,7 @@ from teller_guard.reports.export import (
 )
 from teller_guard.storage.repository import Repository
 from tests.conftest import require_tool
+from tests.factories.pdf import assert_inside_margins_and_cjk_breaks
 from tests.factories.stats import (
     SECRET_ACCOUNT,
     SECRET_CARD,
@@ -201,28 +202,6 @@ def test_pdf_states_the_same_totals_and_typical_cases(seeded: Repository, rules:
     assert_inside_margins_and_cjk_breaks(result.path)
 
 
-def assert_inside_margins_and_cjk_breaks(path: Path, margin_mm: float = 16.0) -> None:
-    """Every word lies inside the page margins, and no line starts with closing punctuation or
-    ends with opening punctuation (CJK line-breaking rules)."""
-    bbox = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
-    page_w = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))  # type: ignore[union-attr]
-    margin = margin_mm * 72 / 25.4
-    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', bbox)
-    assert words
-    for x_min, y_min, x_max, y_max, word in words:
-        # Typst sets CJK punctuation at a line's ends without its blank half: the advance box
-        # reaches up to half an em into the margin, the ink does not.
-        em = float(y_max) - float(y_min)
-        left = em * 0.55 if word[0] in "“（「《‘" else 1
-        right = em * 0.55 if word[-1] in "。，、；：”）」》’" else 1
-        assert float(x_min) >= margin - left and float(x_max) <= page_w - margin + right, (x_min, x_max, word)
-    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
-    for line in (ln.strip() for ln in text.splitlines()):
-        if line:
-            assert line[0] not in "。，、）」；：！？", line
-            assert line[-1] not in "（「“", line
-
-
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
 def test_no_identity_leaves_the_branch(seeded: Repository, rules: RuleSet, tmp_path: Path, fmt: str) -> None:
     result = export(seeded, rules, fmt, tmp_path / f"m.{fmt}")
@@ -349,7 +328,7 @@ def test_progress_is_reported(seeded: Repository, rules: RuleSet, tmp_path: Path
 def test_a_lobby_to_counter_pair_is_one_ledger_row_showing_the_lobby_step(
     seeded: Repository, rules: RuleSet, tmp_path: Path
 ) -> None:
-    from tests.reports.test_stats import lobby_pair
+    from tests.factories.stats import lobby_pair
 
     lobby_uid, counter_uid = lobby_pair(seeded)
     result = export(seeded, rules, "csv", tmp_path / "m.csv")

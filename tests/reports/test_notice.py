@@ -214,7 +214,7 @@ def test_police_and_low_notices_look_different(rules: RuleSet, tmp_path: Path) -
 def test_notice_stays_inside_its_margins_with_cjk_line_breaks(
     tmp_path: Path, rules: RuleSet, police: InterventionRecord
 ) -> None:
-    from tests.reports.test_export import assert_inside_margins_and_cjk_breaks
+    from tests.factories.pdf import assert_inside_margins_and_cjk_breaks
 
     pdf = write_notice_pdf(build_notice(rules, police, serial=SERIAL, issued_at=FROZEN_NOW), tmp_path / "n.pdf")
     assert_inside_margins_and_cjk_breaks(pdf)

@@ -29,7 +29,7 @@ from teller_guard.reports.stats import (
 from teller_guard.storage.queries import age_band_sql
 from teller_guard.storage.repository import Repository
 from tests.factories import frozen_clock
-from tests.factories.stats import EXPECTED, TYPES, seed
+from tests.factories.stats import EXPECTED, TYPES, lobby_pair, seed
 
 
 @pytest.fixture
@@ -193,40 +193,6 @@ def test_month_stats_on_postgresql(pg_url: str, repo: Repository) -> None:
 
 
 # ---------------------------------------------------------------- one customer, one count
-
-
-def lobby_pair(repo: Repository, *, pending: bool = False) -> tuple[str, str]:
-    """A lobby case handed to the counter (24 Nov) and, unless ``pending``, the counter case that
-    continues it (dissuaded, ¥500)."""
-    from tests.factories.stats import rec
-
-    lobby_uid, counter_uid = "l" * 32, "k" * 32
-    repo.save_intervention(
-        rec(
-            "2026-11-24T02:00:00",
-            uid=lobby_uid,
-            channel="atm",
-            group="handoff",
-            staff="L001",
-            role="lobby",
-            typology="investment",
-            level="high",
-        )
-    )
-    if not pending:
-        repo.save_intervention(
-            rec(
-                "2026-11-24T02:20:00",
-                uid=counter_uid,
-                group="dissuaded",
-                protected=50_000,
-                amount=50_000,
-                typology="investment",
-                level="high",
-                handoff_from_uid=lobby_uid,
-            )
-        )
-    return lobby_uid, counter_uid
 
 
 def test_a_lobby_to_counter_pair_counts_once_under_the_counters_outcome(seeded: Repository) -> None:
