@@ -200,7 +200,7 @@ async def test_reprint_from_the_record_view_reaches_the_printer(
     before = set(out.rglob("*.pdf"))
     rec = record(extra={TAKE_HOME_KEY: "BR0001-20261101-0003"}, acknowledgement=None)
     repo.save_intervention(rec)
-    branch = rules.branch.model_copy(update={"printer": queue})
+    branch = replace(rules.branch, printer=queue)
     app = make_counter_app(settings, replace(rules, branch=branch), repo)
     notes: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, Field
 
-from teller_guard.core.models import Frozen
+from teller_guard.core.base import Frozen
 from teller_guard.core.records import Role, Staff, SupervisorAuth
 
 STAFF_ID_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
 
-from teller_guard.core.models import Frozen
+from teller_guard.core.base import Frozen
 
 AUDIT_KINDS: dict[str, str] = {
     "sign_in": "登录",

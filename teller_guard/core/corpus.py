@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -107,12 +107,11 @@ def compatible(rules: RuleSet, inp: AssessmentInput) -> tuple[AssessmentInput, l
     if not dropped:
         return inp, []
     return (
-        inp.model_copy(
-            update={
-                "observations": frozenset(o for o in inp.observations if o in rules.observable),
-                "facts": frozenset(f for f in inp.facts if f in rules.facts),
-                "answers": answers,
-            }
+        replace(
+            inp,
+            observations=frozenset(o for o in inp.observations if o in rules.observable),
+            facts=frozenset(f for f in inp.facts if f in rules.facts),
+            answers=answers,
         ),
         dropped,
     )

@@ -9,6 +9,8 @@ and the counter's level never falls below the lobby's unless the teller records 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from teller_guard.core.models import Assessment, FiredSignal
 from teller_guard.core.records import InterventionRecord
 from teller_guard.core.rules import RuleSet
@@ -52,11 +54,10 @@ def hold_lobby_level(
     """
     have = {s.id for s in assessment.signals}
     carried = tuple(
-        s.model_copy(
-            update={
-                "points": 0,
-                "evidence": f"{LOBBY_EVIDENCE}（{lobby_staff}）：{s.evidence}" if s.evidence else LOBBY_EVIDENCE,
-            }
+        replace(
+            s,
+            points=0,
+            evidence=f"{LOBBY_EVIDENCE}（{lobby_staff}）：{s.evidence}" if s.evidence else LOBBY_EVIDENCE,
         )
         for s in lobby_signals
         if s.id not in have and s.id != HELD_SIGNAL
@@ -64,7 +65,7 @@ def hold_lobby_level(
     signals = assessment.signals + carried
     lowered = len((lowered_reason or "").strip()) >= MIN_LOWER_REASON
     if lowered or level_rank(assessment.level) >= level_rank(lobby_level) or lobby_level not in rules.levels:
-        return assessment.model_copy(update={"signals": signals})
+        return replace(assessment, signals=signals)
     lv = rules.levels[lobby_level]
     sdef = rules.signals[HELD_SIGNAL]
     evidence = f"大堂 {lobby_staff} 评估 {lv.label} {lobby_score} 分"
@@ -77,13 +78,12 @@ def hold_lobby_level(
         reason=sdef.reason.format(evidence=evidence),
     )
     actions = list(lv.actions) + [a for a in assessment.actions if a not in lv.actions]
-    return assessment.model_copy(
-        update={
-            "signals": (*signals, held),
-            "level": lv.id,
-            "level_label": lv.label,
-            "action": lv.action,
-            "score": max(assessment.score, lobby_score),
-            "actions": tuple(actions),
-        }
+    return replace(
+        assessment,
+        signals=(*signals, held),
+        level=lv.id,
+        level_label=lv.label,
+        action=lv.action,
+        score=max(assessment.score, lobby_score),
+        actions=tuple(actions),
     )

@@ -1,34 +1,54 @@
-"""Domain objects for one assessment: what goes into the engine and what comes out."""
+"""Domain objects for one assessment: what goes into the engine and what comes out.
+
+Plain frozen dataclasses (no pydantic: ``assess`` starts without it). Each checks its values
+when built, as the models they replace did: a wrong value raises ``ValueError``; sequences and
+amounts are normalised (a list of observations becomes a frozenset, ``"100"`` a ``Decimal``).
+A record (:class:`teller_guard.core.records.InterventionRecord`, pydantic) holds
+:class:`FiredSignal` as a field and serialises it as before.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from teller_guard.core.schema import LEVELS, Channel, Level
 
-from teller_guard.core.schema import Channel, Level
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+_PYDANTIC_STRICT_KEYS: dict[str, Any] = {"extra": "forbid"}
+"""How pydantic reads these when a record holds them: unknown keys are errors, as before."""
 
 
-class CustomerFacts(Frozen):
+def _set(obj: object, name: str, value: object) -> None:
+    object.__setattr__(obj, name, value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomerFacts:
     """What the engine knows about the customer. The ID number itself is never here."""
 
-    age: int | None = Field(default=None, ge=0, le=130)
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_STRICT_KEYS
+
+    age: int | None = None
     sex: str | None = None
     """``"M"``/``"F"`` when derived from the ID number; unknown otherwise."""
 
+    def __post_init__(self) -> None:
+        if self.age is not None and (isinstance(self.age, bool) or not 0 <= self.age <= 130):
+            raise ValueError(f"customer age must be 0 to 130, not {self.age!r}")
 
-class AssessmentInput(Frozen):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssessmentInput:
     """Everything the engine scores. Built by the UI on every keystroke or by ``assess`` from JSON."""
 
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_STRICT_KEYS
+
     channel: Channel
-    amount: Decimal = Field(ge=0)
+    amount: Decimal
     """Yuan, exact to the fen."""
-    customer: CustomerFacts = CustomerFacts()
+    customer: CustomerFacts = field(default_factory=CustomerFacts)
     purpose: str = ""
     """The stated purpose, as the customer said it."""
     previous_purposes: tuple[str, ...] = ()
@@ -41,13 +61,36 @@ class AssessmentInput(Frozen):
     """Observed signal ids (on_phone, nervous, reading_instructions, …)."""
     facts: frozenset[str] = frozenset()
     """Transaction facts (signal ids with ``fact = true``: fixed_deposit_early_break, whole_balance, …)."""
-    answers: dict[str, bool | str] = {}
+    answers: dict[str, bool | str] = field(default_factory=dict)
     """Checklist item id → option id (choice), bool (yes/no, reminder) or text."""
     on_date: date | None = None
 
+    def __post_init__(self) -> None:
+        if self.channel not in ("counter", "atm"):
+            raise ValueError(f'channel must be "counter" or "atm", not {self.channel!r}')
+        given: object = self.amount
+        if isinstance(given, Decimal):
+            amount = given
+        elif isinstance(given, int | str) and not isinstance(given, bool):
+            try:
+                amount = Decimal(given)
+            except ArithmeticError:
+                raise ValueError(f"amount is not a number of yuan: {given!r}") from None
+            _set(self, "amount", amount)
+        else:
+            raise ValueError(f"amount must be a Decimal, a whole number or a numeric string, not {given!r}")
+        if not amount.is_finite() or amount < 0:
+            raise ValueError(f"amount must be a finite number of yuan, 0 or more, not {amount}")
+        _set(self, "previous_purposes", tuple(self.previous_purposes))
+        _set(self, "observations", frozenset(self.observations))
+        _set(self, "facts", frozenset(self.facts))
 
-class FiredSignal(Frozen):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FiredSignal:
     """One reason the score went up, explained."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC_STRICT_KEYS
 
     id: str
     label: str
@@ -59,7 +102,8 @@ class FiredSignal(Frozen):
     """The plain-Chinese explanation with the evidence filled in."""
 
 
-class SuspectedTypology(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SuspectedTypology:
     id: str
     label: str
     auto_stop: bool
@@ -67,11 +111,15 @@ class SuspectedTypology(Frozen):
     script: tuple[str, ...]
     evidence: str
 
+    def __post_init__(self) -> None:
+        _set(self, "script", tuple(self.script))
 
-class Assessment(Frozen):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assessment:
     """The engine's answer: a score, a level, and every reason behind them."""
 
-    score: int = Field(ge=0, le=100)
+    score: int
     level: Level
     level_label: str
     action: str
@@ -82,6 +130,14 @@ class Assessment(Frozen):
     customer_age: int | None = None
     benign_contexts: tuple[str, ...] = ()
     """Benign contexts recognised, each with what it explained away (收款方为机构对公账户且有单据：不计…)."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.score, bool) or not 0 <= self.score <= 100:
+            raise ValueError(f"score must be 0 to 100, not {self.score!r}")
+        if self.level not in LEVELS:
+            raise ValueError(f"unknown level {self.level!r}")
+        for name in ("signals", "typologies", "actions", "benign_contexts"):
+            _set(self, name, tuple(getattr(self, name)))
 
     def signal_ids(self) -> list[str]:
         return [s.id for s in self.signals]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 
 from teller_guard.core.rules import RuleSet
 
@@ -13,6 +14,7 @@ def notice_text_hash(rules: RuleSet) -> str:
 
     Recorded with every acknowledgement, so it is known exactly which words the customer saw.
     """
-    fixed = rules.notice.model_dump(mode="json", exclude={"version", "sources"})
+    fixed = asdict(rules.notice)  # str, lists and dicts of them: as a JSON dump would give them
+    del fixed["version"], fixed["sources"]
     blob = json.dumps(fixed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()

@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
-from teller_guard.core.models import FiredSignal, Frozen
+from teller_guard.core.base import Frozen
+from teller_guard.core.models import FiredSignal
 from teller_guard.core.privacy import scrub
 from teller_guard.core.schema import Channel, Level
 
@@ -55,11 +57,7 @@ def _scrubbed_signals(signals: tuple[FiredSignal, ...]) -> tuple[FiredSignal, ..
     out = []
     for s in signals:
         evidence, reason = scrub(s.evidence, one_line=False, names=False), scrub(s.reason, one_line=False, names=False)
-        out.append(
-            s
-            if (evidence, reason) == (s.evidence, s.reason)
-            else s.model_copy(update={"evidence": evidence, "reason": reason})
-        )
+        out.append(s if (evidence, reason) == (s.evidence, s.reason) else replace(s, evidence=evidence, reason=reason))
     return tuple(out)
 
 

@@ -1,60 +1,67 @@
 """Load and validate the ``rules/`` folder strictly, reporting every problem at once.
 
-The folder holds TOML files, each with its own model in :mod:`teller_guard.core.schema`.
-Loading either returns a complete :class:`RuleSet` or raises :class:`RulesError` listing every
-problem (file, key path, message): never half-loaded rules.
+The folder holds TOML files, each validated by its own pydantic model in
+:mod:`teller_guard.core.rules_schema` (imported only here, when a folder is loaded); the
+validated files become the plain dataclasses of :mod:`teller_guard.core.schema`. Loading either
+returns a complete :class:`RuleSet` or raises :class:`RulesError` listing every problem (file,
+key path, message): never half-loaded rules. A :class:`RuleSet` pickles (the rules cache,
+:mod:`teller_guard.rules_cache`) and nothing in it needs pydantic.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from teller_guard.core.errors import RuleProblem, RulesError
 from teller_guard.core.paths import shipped_rules_dir  # noqa: F401  (re-exported)
-from teller_guard.core.rules_guard import content_problems, pattern_problems
 from teller_guard.core.schema import (
     LEVELS,
     PLACEHOLDER_RE,
     AccessDef,
     BranchFile,
     ChecklistFile,
-    ConceptDef,
     DecisionDef,
     ItemDef,
     LevelDef,
-    LexiconFile,
     NoticeFile,
     PolicyFile,
     PurposeCheckDef,
     SignalDef,
-    SignalsFile,
     TextField,
-    TypologiesFile,
     TypologyDef,
 )
 from teller_guard.core.similarity import ScriptIndex
 from teller_guard.core.text import Concept, LazyPattern, Matcher, Negation, expand, normalise
 
-FILES: dict[str, type[BaseModel]] = {
-    "policy.toml": PolicyFile,
-    "signals.toml": SignalsFile,
-    "lexicon.toml": LexiconFile,
-    "typologies.toml": TypologiesFile,
-    "notice.toml": NoticeFile,
-    "branch.toml": BranchFile,
-}
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from teller_guard.core import rules_schema as v
+
+FILE_NAMES = ("policy.toml", "signals.toml", "lexicon.toml", "typologies.toml", "notice.toml", "branch.toml")
+"""The rules files besides the checklists (each validated by its model: :func:`_file_models`)."""
 CHECKLIST_DIR = "checklists"
 REQUIRED_OBSERVATIONS = ("on_phone", "nervous", "reading_instructions", "vague_answers", "hurried")
+
+
+def _file_models() -> dict[str, type[BaseModel]]:
+    from teller_guard.core import rules_schema as v
+
+    return {
+        "policy.toml": v.PolicyFile,
+        "signals.toml": v.SignalsFile,
+        "lexicon.toml": v.LexiconFile,
+        "typologies.toml": v.TypologiesFile,
+        "notice.toml": v.NoticeFile,
+        "branch.toml": v.BranchFile,
+    }
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,10 @@ def _key(loc: Iterable[int | str], data: Any) -> str:
 def _parse(
     path: Path, rel: str, model: type[BaseModel], problems: list[RuleProblem], raw: dict[str, Any] | None = None
 ) -> Any:
+    import tomllib
+
+    from pydantic import ValidationError
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -194,17 +205,13 @@ def load_access(folder: str | Path) -> AccessDef:
     path = Path(folder) / "policy.toml"
     if not path.is_file():
         raise RulesError([RuleProblem("policy.toml", "", "required file is missing")])
-    raw: dict[str, Any] = {}
-    _parse(path, "policy.toml", _AccessOnly, problems, raw)
+    from teller_guard.core import rules_schema as v
+
+    parsed = _parse(path, "policy.toml", v.AccessOnlyFile, problems)
     if problems:
         raise RulesError(problems)
-    return AccessDef.model_validate(raw["policy.toml"].get("access", {}))
-
-
-class _AccessOnly(BaseModel):
-    """policy.toml as far as :func:`load_access` reads it (the rest is checked by :func:`load_rules`)."""
-
-    access: AccessDef = AccessDef()
+    access: AccessDef = v.to_runtime(parsed.access)
+    return access
 
 
 def _dupes(ids: Iterable[str]) -> list[str]:
@@ -240,26 +247,28 @@ def load_rules(folder: str | Path) -> RuleSet:
     if not root.is_dir():
         raise RulesError([RuleProblem(str(root), "", "rules folder not found")])
 
+    from teller_guard.core import rules_schema as v
+
     parsed: dict[str, Any] = {}
-    for name, model in FILES.items():
+    for name, model in _file_models().items():
         path = root / name
         if not path.is_file():
             problems.append(RuleProblem(name, "", "required file is missing"))
             continue
         parsed[name] = _parse(path, name, model, problems, raw)
 
-    checklists: dict[str, ChecklistFile] = {}
+    checklists: dict[str, v.ChecklistFile] = {}
     cl_dir = root / CHECKLIST_DIR
     cl_paths = sorted(cl_dir.glob("*.toml")) if cl_dir.is_dir() else []
     if not cl_paths:
         problems.append(RuleProblem(CHECKLIST_DIR, "", "no checklist files found"))
     for path in cl_paths:
         rel = f"{CHECKLIST_DIR}/{path.name}"
-        cl = _parse(path, rel, ChecklistFile, problems)
+        cl = _parse(path, rel, v.ChecklistFile, problems)
         if cl is not None:
             checklists[rel] = cl
 
-    known = set(FILES) | {f"{CHECKLIST_DIR}/{p.name}" for p in cl_paths}
+    known = set(FILE_NAMES) | {f"{CHECKLIST_DIR}/{p.name}" for p in cl_paths}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
         if path.is_file() and rel not in known and not path.name.startswith(".") and path.suffix != ".md":
@@ -272,6 +281,8 @@ def load_rules(folder: str | Path) -> RuleSet:
             )
 
     ruleset = _cross_check(root, parsed, raw, checklists, problems)
+    from teller_guard.core.rules_guard import content_problems
+
     problems.extend(content_problems(parsed, checklists))
     if problems or ruleset is None:
         raise RulesError(problems)
@@ -291,18 +302,20 @@ def _cross_check(
     root: Path,
     parsed: dict[str, Any],
     raw: dict[str, Any],
-    checklists: dict[str, ChecklistFile],
+    checklists: dict[str, v.ChecklistFile],
     problems: list[RuleProblem],
 ) -> RuleSet | None:
+    from teller_guard.core.rules_schema import to_runtime
+
     def bad(file: str, key: str, message: str) -> None:
         problems.append(RuleProblem(file, key, message))
 
-    sig_file: SignalsFile | None = parsed.get("signals.toml")
-    lex: LexiconFile | None = parsed.get("lexicon.toml")
-    typ_file: TypologiesFile | None = parsed.get("typologies.toml")
-    policy: PolicyFile | None = parsed.get("policy.toml")
+    sig_file: v.SignalsFile | None = parsed.get("signals.toml")
+    lex: v.LexiconFile | None = parsed.get("lexicon.toml")
+    typ_file: v.TypologiesFile | None = parsed.get("typologies.toml")
+    policy: v.PolicyFile | None = parsed.get("policy.toml")
     signals = {s.id: s for s in sig_file.signal} if sig_file else {}
-    concept_defs: dict[str, ConceptDef] = {c.id: c for c in lex.concept} if lex else {}
+    concept_defs: dict[str, v.ConceptDef] = {c.id: c for c in lex.concept} if lex else {}
     typologies = {t.id: t for t in typ_file.typology} if typ_file else {}
     # Ids from the raw TOML, so references and duplicates are checked even when a file has
     # other errors: the report lists every problem, not only the first file's.
@@ -537,12 +550,12 @@ def _cross_check(
         for d in _dupes(o for p in lex.purpose for o in p.options):
             bad("lexicon.toml", "purpose", f"option '{d}' belongs to more than one purpose")
 
-    branch: BranchFile | None = parsed.get("branch.toml")
+    branch: v.BranchFile | None = parsed.get("branch.toml")
     if branch:
         for d in _dupes(m.id for m in branch.machines):
             bad("branch.toml", f"machines({d})", "duplicate machine id")
 
-    if problems or None in parsed.values() or len(parsed) != len(FILES) or policy is None or lex is None:
+    if problems or None in parsed.values() or len(parsed) != len(FILE_NAMES) or policy is None or lex is None:
         return None
     sim = lex.similarity
     scripts = (
@@ -554,31 +567,33 @@ def _cross_check(
         if sim is not None
         else None
     )
+    runtime_policy: PolicyFile = to_runtime(policy)
+    runtime_checklists: dict[str, ChecklistFile] = {c.id: to_runtime(c) for c in checklists.values()}
     return RuleSet(
         folder=root,
         version=ruleset_version(root),
-        policy=policy,
-        signals=signals,
-        typologies=typologies,
-        checklists={c.id: c for c in checklists.values()},
-        notice=parsed["notice.toml"],
-        branch=parsed["branch.toml"],
+        policy=runtime_policy,
+        signals={k: to_runtime(s) for k, s in signals.items()},
+        typologies={k: to_runtime(t) for k, t in typologies.items()},
+        checklists=runtime_checklists,
+        notice=to_runtime(parsed["notice.toml"]),
+        branch=to_runtime(parsed["branch.toml"]),
         concepts=concepts,
         negation=Negation(tuple(normalise(n) for n in lex.negators), lex.negation_window),
         text_rules=tuple(text_rules),
         typology_matchers=tuple(typology_matchers),
         purposes=tuple(purposes),
-        levels={lv.id: lv for lv in policy.level},
-        decisions={d.id: d for d in policy.decision},
+        levels={lv.id: lv for lv in runtime_policy.level},
+        decisions={d.id: d for d in runtime_policy.decision},
         scripts=scripts,
         similarity_signal=sim.signal if sim is not None else None,
         name_at=sim.name_at if sim is not None else None,
         story_change_below=lex.story_change_below,
         beneficiaries=tuple(lex.beneficiaries),
-        purpose_check=lex.purpose_check,
+        purpose_check=to_runtime(lex.purpose_check),
         typology_matcher=dict(typology_matchers),
         contexts=tuple(contexts),
-        items={(c.channel, i.id): i for c in checklists.values() for i in c.item},
+        items={(c.channel, i.id): i for c in runtime_checklists.values() for i in c.item},
         typology_signals=frozenset(t.signal for t in typologies.values()),
     )
 
@@ -588,6 +603,8 @@ def _checked_pattern(pat: str, terms_of: dict[str, list[str]], file: str, key: s
     when it refers to unknown concepts or could hang (:func:`pattern_problems`, which also
     parses it, so an invalid expression is reported here). Not compiled: the caller joins it
     into one alternation or compiles it lazily."""
+    from teller_guard.core.rules_guard import pattern_problems
+
     missing = [m for m in PLACEHOLDER_RE.findall(pat) if m not in terms_of or not terms_of[m]]
     if missing:
         bad(
@@ -605,7 +622,7 @@ def _checked_pattern(pat: str, terms_of: dict[str, list[str]], file: str, key: s
     return expanded
 
 
-def _check_policy(policy: PolicyFile, signals: dict[str, SignalDef], need_signal: Any, bad: Any) -> None:
+def _check_policy(policy: v.PolicyFile, signals: dict[str, v.SignalDef], need_signal: Any, bad: Any) -> None:
     ids = [lv.id for lv in policy.level]
     if ids != list(LEVELS):
         bad(
@@ -644,7 +661,7 @@ def _check_policy(policy: PolicyFile, signals: dict[str, SignalDef], need_signal
         bad("policy.toml", f"decision({d})", "duplicate id")
 
 
-def _check_calibration(policy: PolicyFile, signals: dict[str, SignalDef], bad: Any) -> None:
+def _check_calibration(policy: v.PolicyFile, signals: dict[str, v.SignalDef], bad: Any) -> None:
     """The weights keep the promises policy.toml [calibration] makes (two behaviours reach 中 …)."""
     cal = policy.calibration
     assert cal is not None

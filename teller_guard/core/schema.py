@@ -1,13 +1,19 @@
-"""The shape of every file in ``rules/``: strict pydantic models (unknown keys are errors)."""
+"""The rules as the engine and the app read them: plain frozen dataclasses, no pydantic.
+
+The files in ``rules/`` are validated strictly by the pydantic models of
+:mod:`teller_guard.core.rules_schema` (imported only when a rules folder is validated: ``rules
+check``, or a load the rules cache could not answer), which then build these. Each class here
+has exactly the fields of the model of the same name there (a test keeps them so); what each
+field means is documented on the model. Building these is cheap and they pickle, so
+``teller-guard assess`` starts without building a single pydantic model.
+"""
 
 from __future__ import annotations
 
 import re
-import string
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from typing import Literal
 
 Level = Literal["low", "medium", "high", "critical"]
 LEVELS: tuple[Level, ...] = ("low", "medium", "high", "critical")
@@ -15,498 +21,280 @@ Channel = Literal["counter", "atm"]
 Category = Literal["behaviour", "profile", "transaction", "narrative"]
 TextField = Literal["purpose", "payee_relation", "notes"]
 TEXT_FIELDS: tuple[TextField, ...] = ("purpose", "payee_relation", "notes")
+DecisionGroup = Literal["proceeded", "warned", "deferred", "dissuaded", "police", "handoff"]
+Role = Literal["teller", "lobby", "guard", "supervisor"]
+ItemKind = Literal["choice", "yesno", "text", "reminder"]
+MachineKind = Literal["atm", "self_service"]
+TakeHomeGroup = Literal["deferred", "dissuaded", "police"]
+CorrectionField = Literal["police_ref", "decision", "amount_protected"]
+CORRECTION_FIELDS: tuple[CorrectionField, ...] = ("police_ref", "decision", "amount_protected")
 
-Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
-Text = Annotated[str, Field(min_length=1)]
-Source = Annotated[str, Field(min_length=1, description="seed `file:line`, or 'branch policy' / 'common practice'")]
+STOPPED_WORDS = ("停止办理", "已停止", "暂缓办理")
+"""Words that tell the customer the transfer did not go ahead: never on a notice they sign to proceed."""
 
-
-class Strict(BaseModel):
-    """Base for rule-file models: unknown keys are errors, values are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+PLACEHOLDER_RE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
 # ---------------------------------------------------------------- signals.toml
 
 
-class SignalDef(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignalDef:
     """One risk signal: what it is called, what it weighs, and how to explain it."""
 
-    id: Id
-    label: Text
-    """Short Chinese label shown in lists (e.g. ``边打电话边办理``)."""
-    weight: int = Field(ge=0, le=100)
-    """Points this signal adds to the 0–100 score."""
+    id: str
+    label: str
+    weight: int
     category: Category
-    reason: Text
-    """Plain-Chinese reason shown to the teller; may use ``{evidence}``."""
-    source: Source
+    reason: str
+    source: str
     observable: bool = False
-    """The teller or lobby staff can tick it directly (二看 observations)."""
     fact: bool = False
-    """A fact about the transaction the teller or the core system knows (an early break of a fixed
-    deposit, the whole balance …): given as ``facts`` to ``assess`` or answered at the counter."""
     min_level: Level | None = None
-    """When this signal fires, the level is at least this (a floor, never a ceiling)."""
-    notice: Text | None = None
-    """What the customer reads on the notice instead of ``reason`` (which speaks to staff). When
-    absent the notice prints ``reason`` without staff-only evidence such as ``柜员观察``."""
-
-    @model_validator(mode="after")
-    def _observed_or_fact(self) -> SignalDef:
-        if self.observable and self.fact:
-            raise ValueError("a signal is either observed (observable) or a transaction fact (fact), not both")
-        return self
-
-    @field_validator("reason")
-    @classmethod
-    def _only_evidence_placeholder(cls, value: str) -> str:
-        for _, name, _, _ in string.Formatter().parse(value):
-            if name is not None and name != "evidence":
-                raise ValueError(f"unknown placeholder {{{name}}}; only {{evidence}} is allowed")
-        return value
-
-
-class SignalsFile(Strict):
-    signal: list[SignalDef] = Field(min_length=1)
+    notice: str | None = None
 
 
 # ---------------------------------------------------------------- lexicon.toml
 
 
-class ConceptDef(Strict):
-    """A named idea the customer may express in many words (e.g. ``authority`` = 公安/民警/检察官…)."""
-
-    id: Id
-    terms: list[Text] = []
-    """Literal phrases, matched after normalisation (full-width→half-width, 帐→账)."""
-    patterns: list[Text] = []
-    """Regular expressions; ``{other_concept}`` expands to that concept's terms."""
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> ConceptDef:
-        if not self.terms and not self.patterns:
-            raise ValueError("a concept needs at least one term or pattern")
-        return self
-
-
-class TextRuleDef(Strict):
-    """Raise a signal when what the customer said expresses all concepts of any clause."""
-
-    signal: Id
-    fields: list[TextField] = list(TEXT_FIELDS)
-    match: list[list[Id]] = Field(min_length=1)
-    """Any clause may match; a clause matches when every concept in it is present."""
-    neutralise: list[Text] = []
-    """Regexes blanked out before matching: benign mentions that must not count."""
-    unless: list[Id] = []
-    """Concepts (or lexicon contexts) that show the story is benign (paid in person against an
-    official notice, met in person long ago): when any of them holds, the rule does not fire."""
-
-
-class ContextDef(Strict):
-    """A benign context (paid to an institution's account against a document …): while it holds,
-    the signals it explains do not count. It never explains an observation or a typology."""
-
-    id: Id
-    label: Text
-    """How the context reads to the teller (收款方为机构对公账户且有单据)."""
-    fields: list[TextField] = list(TEXT_FIELDS)
-    match: list[list[Id]] = Field(min_length=1)
-    explains: list[Id] = Field(min_length=1)
-
-
-class PurposeDef(Strict):
-    """A purpose category, used to spot a cover story that changes and an amount that does not fit."""
-
-    id: Id
-    label: Text
-    terms: list[Text] = Field(min_length=1)
-    typical_max_yuan: Decimal = Field(gt=0)
-    """The top of what this purpose usually costs one family in one transfer; above it the purpose
-    does not explain the amount and ``amount_purpose_mismatch`` fires. Every purpose has one: a
-    coached customer names an ordinary purpose, and only its range can give the story away."""
-    options: list[Id] = []
-    """Checklist options (the 用途 list) that mean this purpose, so a choice alone is classified."""
-    patterns: list[Text] = []
-    """Regular expressions for the shapes of the purpose (还同学钱 = 还 … 钱); ``{concept}`` expands."""
-    institution: bool = False
-    """Paid to an institution (a school, a hospital, the tax office): a payee answer naming one of
-    its ``staff`` or a person's own account, and no institution, contradicts the purpose."""
-    staff: list[Text] = []
-    """The institution's people, who are never paid personally for this purpose (老师, 医生 …)."""
-
-    @model_validator(mode="after")
-    def _staff_of_an_institution(self) -> PurposeDef:
-        if self.staff and not self.institution:
-            raise ValueError("`staff` belongs to a purpose paid to an institution (institution = true)")
-        return self
-
-
-class PurposeCheckDef(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PurposeCheckDef:
     """How the payee answer and the amount are checked against the stated purpose (一核对)."""
 
-    far_beyond: Decimal = Field(default=Decimal(2), gt=1)
-    """An amount above this many times the purpose's typical maximum is far beyond it."""
-    far_signal: Id | None = None
-    """Raised (besides ``amount_purpose_mismatch``) when the amount is far beyond the purpose."""
-    person: list[Id] = []
-    """Concepts that say the payee is a person's own account (个人卡, 户名是个人)."""
-    institution: list[Id] = []
-    """Concepts that say the payee is an institution (学校, 医院, 对公账户): then no contradiction."""
-
-
-class SimilarityDef(Strict):
-    """The complementary similarity cue: what the customer said against each typology's exemplar scripts."""
-
-    signal: Id
-    """The (low-weight) signal raised when a script is recognised (reason: 与「…」话术相似)."""
-    min_similarity: float = Field(gt=0, le=1)
-    """Share of a script's distinctive character pairs the customer's words must contain."""
-    min_shared: int = Field(default=3, ge=1, le=20)
-    """At least this many distinct character pairs in common (a short script is not matched by one word)."""
-    name_at: float | None = Field(default=None, gt=0, le=1)
-    """At or above this similarity the typology is also named (with its script for the teller),
-    without its own weight: only the low-weight similarity signal adds points."""
-
-
-class LexiconFile(Strict):
-    negators: list[Text] = []
-    """Words that, right before a term, cancel it (``没有人打电话`` is not a phone call)."""
-    negation_window: int = Field(default=2, ge=0, le=6)
-    """How many characters may stand between a negator and the term it cancels."""
-    concept: list[ConceptDef] = Field(min_length=1)
-    text_rule: list[TextRuleDef] = []
-    context: list[ContextDef] = []
-    purpose: list[PurposeDef] = []
-    beneficiaries: list[Id] = []
-    """Concepts that say who the money is for (``family``, ``acquaintance`` …): the same purpose
-    for someone else (给儿子买房 → 给女儿买房) is a story that changed."""
-    story_change_below: float = Field(default=0.2, ge=0, le=1)
-    """Two stated purposes of no known category whose character-pair similarity is below this tell
-    different stories (``purpose_changed``); a purpose restated in other words stays above it."""
-    similarity: SimilarityDef | None = None
-    purpose_check: PurposeCheckDef = PurposeCheckDef()
+    far_beyond: Decimal = Decimal(2)
+    far_signal: str | None = None
+    person: list[str] = field(default_factory=list)
+    institution: list[str] = field(default_factory=list)
 
 
 # ------------------------------------------------------------- typologies.toml
 
 
-class TypologyDef(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TypologyDef:
     """A fraud narrative (DOMAIN.md §4): how it reveals itself and what to say back."""
 
-    id: Id
-    label: Text
-    signal: Id
-    """The signal raised when this typology is detected (it carries the weight)."""
+    id: str
+    label: str
+    signal: str
     auto_stop: bool = False
-    """Always fraud (e.g. 安全账户): the level is always ``critical``."""
-    description: Text
-    """What this fraud looks like, in one line (printed on the notice: 凡是…都是诈骗)."""
-    match: list[list[Id]] = Field(min_length=1)
-    neutralise: list[Text] = []
-    unless: list[Id] = []
-    """Concepts or lexicon contexts that show a benign story; when any holds the typology does not fire."""
-    script: list[Text] = Field(min_length=1)
-    """Short lines for the teller to say back (六个一 / 八个凡是 / 三不一要)."""
-    exemplars: list[Text] = []
-    """How the fraudster's script usually sounds in a victim's mouth, written from DOMAIN.md §3–§5
-    and the public typology descriptions (never from reports of real interventions): matched
-    by character pairs as a low-weight cue when the word families miss."""
-    actions: list[Text] = []
-    """Extra recommended actions for this fraud (e.g. 拨打 12333 核实)."""
-    source: Source
-
-
-class TypologiesFile(Strict):
-    typology: list[TypologyDef] = Field(min_length=1)
+    description: str
+    match: list[list[str]]
+    neutralise: list[str] = field(default_factory=list)
+    unless: list[str] = field(default_factory=list)
+    script: list[str]
+    exemplars: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    source: str
 
 
 # ---------------------------------------------------------------- policy.toml
 
 
-class LevelDef(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LevelDef:
     id: Level
-    label: Text
-    """One Chinese word for the level (低 / 中 / 高 / 极高) so colour is never the only cue."""
-    min_score: int = Field(ge=0, le=100)
-    action: Text
-    """The headline action (放行并提示 …)."""
-    actions: list[Text] = Field(min_length=1)
-    requires: list[Id] = []
-    """Signals (ids) of a fraud story: the score alone reaches this level only when one of them
-    fired or a typology was recognised from the words or answers (never by resemblance alone).
-    极高 (stop and call the police) needs a story, not only a pile of behaviours. Short of it the
-    case stays one level below and ``unmet`` is said first. A signal's ``min_level`` or an
-    auto-stop typology still lifts a case to the level."""
-    unmet: Text | None = None
-    """What the teller is told when the score reached this level but ``requires`` did not hold."""
-
-    @model_validator(mode="after")
-    def _unmet_with_requires(self) -> LevelDef:
-        if self.requires and not self.unmet:
-            raise ValueError("a level that requires story signals needs `unmet` (what the teller is told)")
-        return self
+    label: str
+    min_score: int
+    action: str
+    actions: list[str]
+    requires: list[str] = field(default_factory=list)
+    unmet: str | None = None
 
 
-class BandDef(Strict):
-    signal: Id
-    label: Text
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BandDef:
+    signal: str
+    label: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AgeBand(BandDef):
-    min_age: int = Field(ge=0, le=130)
+    min_age: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AmountBand(BandDef):
-    min_yuan: Decimal = Field(ge=0)
+    min_yuan: Decimal
 
 
-class DecisionDef(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionDef:
     """A way an intervention can end (counter decision or lobby outcome)."""
 
-    id: Id
-    label: Text
-    channels: list[Channel] = Field(min_length=1)
-    group: Literal["proceeded", "warned", "deferred", "dissuaded", "police", "handoff"]
-    """How statistics count it (提示后办理 / 暂缓 / 劝阻成功 / 报警 / 带至柜台)."""
-    needs_supervisor_at: list[Level] = []
-    """At these levels the decision needs a supervisor's id and a reason."""
+    id: str
+    label: str
+    channels: list[Channel]
+    group: DecisionGroup
+    needs_supervisor_at: list[Level] = field(default_factory=list)
     records_amount_protected: bool = False
     records_police: bool = False
-    allowed_at: list[Level] = list(LEVELS)
+    allowed_at: list[Level] = field(default_factory=lambda: list(LEVELS))
 
 
-class CalibrationDef(Strict):
-    """Promises about the weights, checked whenever the rules are loaded (a branch that edits a
-    weight learns at once if it breaks one)."""
-
-    behaviours_for: dict[Level, int] = {}
-    """Level → how many observed warning behaviours (``category = "behaviour"``, observable)
-    reach it at any age: the lightest that many must add up to the level's ``min_score``."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalibrationDef:
+    behaviours_for: dict[Level, int] = field(default_factory=dict)
     age_and_amount_below: Level | None = None
-    """The heaviest age band and amount band together stay below this level: an ordinary
-    transfer is never lifted by who the customer is and how much alone."""
 
 
-class MetaDef(Strict):
-    name: Text
-    edition: Text
-    """Human edition label (the content hash is the real version)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MetaDef:
+    name: str
+    edition: str
 
 
-class AccessDef(Strict):
-    """Sign-in and approval policy (``[access]`` in policy.toml): the branch's to tune, within limits
-    that keep a PIN worth having."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccessDef:
+    """Sign-in and approval policy (``[access]`` in policy.toml); the defaults apply when absent."""
 
-    max_failed_pins: int = Field(default=5, ge=3, le=10)
-    """Wrong PINs in a row (sign-in, lock screen, approval, CLI) that lock the account."""
-    lockout_minutes: int = Field(default=15, ge=5, le=1440)
-    """How long a locked account stays locked (an admin can unlock it sooner)."""
-    idle_lock_minutes: int = Field(default=10, ge=1, le=120)
-    """Minutes without a key or a tap after which the app locks (the same staff re-enters the PIN)."""
-    orphaned_after_minutes: int = Field(default=30, ge=5, le=1440)
-    """A case another member of staff left open this long is offered to a supervisor signing in
-    at the counter (resume it, or log it as abandoned), so it always reaches the log."""
+    max_failed_pins: int = 5
+    lockout_minutes: int = 15
+    idle_lock_minutes: int = 10
+    orphaned_after_minutes: int = 30
     admin_may_approve: bool = False
-    """Whether a 管理员 may give a supervisor's approval (主管 always may)."""
-    min_pin_digits: int = Field(default=6, ge=6, le=32)
-    """Shortest all-digit PIN."""
-    min_passphrase_length: int = Field(default=10, ge=8, le=128)
-    """Shortest PIN that is not all digits (a passphrase)."""
+    min_pin_digits: int = 6
+    min_passphrase_length: int = 10
 
 
-class NoticePolicyDef(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoticePolicyDef:
     """Branch policy on the 《防范电信诈骗告知书》 (``[notice]`` in policy.toml)."""
 
-    low_risk_signs: StrictBool = True
-    """A low-risk remittance customer also reads and signs the notice before the money leaves.
-    The seeds apply the procedure to every personal remittance (002_f7b983d4df25ac30.txt:9);
-    a branch may set ``false``: then a low-risk case closes without a notice. At medium risk
-    and above the customer always signs (or the refusal or a supervisor's override is recorded)."""
-    source: Source = "002_f7b983d4df25ac30.txt:9"
+    low_risk_signs: bool = True
+    source: str = "002_f7b983d4df25ac30.txt:9"
 
 
-CorrectionField = Literal["police_ref", "decision", "amount_protected"]
-CORRECTION_FIELDS: tuple[CorrectionField, ...] = ("police_ref", "decision", "amount_protected")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CorrectionPolicyDef:
+    """Who may correct a closed record (``[corrections]`` in policy.toml)."""
+
+    teller_may: list[CorrectionField] = field(default_factory=lambda: ["police_ref"])
 
 
-class CorrectionPolicyDef(Strict):
-    """Who may correct a closed record (``[corrections]`` in policy.toml). A correction is a new
-    record naming the old one; a supervisor may correct any field; a teller only their own
-    records, only these fields, and any other field with a supervisor's approval on the spot."""
-
-    teller_may: list[CorrectionField] = ["police_ref"]
-    """Fields a teller corrects on their own record without a supervisor (a late police receipt number)."""
-
-    @field_validator("teller_may")
-    @classmethod
-    def _no_repeats(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("a field is listed twice")
-        return value
-
-
-class PolicyFile(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyFile:
     meta: MetaDef
-    level: list[LevelDef] = Field(min_length=4, max_length=4)
-    age_band: list[AgeBand] = Field(min_length=1)
-    amount_band: list[AmountBand] = Field(min_length=1)
-    decision: list[DecisionDef] = Field(min_length=1)
+    level: list[LevelDef]
+    age_band: list[AgeBand]
+    amount_band: list[AmountBand]
+    decision: list[DecisionDef]
     calibration: CalibrationDef | None = None
-    access: AccessDef = AccessDef()
-    """Sign-in, lock-out and approval policy (defaults when the table is absent)."""
-    notice: NoticePolicyDef = NoticePolicyDef()
-    """Who signs the notice (defaults when the table is absent: every remittance customer)."""
-    corrections: CorrectionPolicyDef = CorrectionPolicyDef()
-    """Who may correct which field of a closed record."""
+    access: AccessDef = field(default_factory=AccessDef)
+    notice: NoticePolicyDef = field(default_factory=NoticePolicyDef)
+    corrections: CorrectionPolicyDef = field(default_factory=CorrectionPolicyDef)
 
 
 # ---------------------------------------------------------------- checklists/*.toml
 
 
-class OptionDef(Strict):
-    id: Id
-    label: Text
-    raises: list[Id] = []
-    typology: Id | None = None
-    """Choosing this option asserts the typology directly (e.g. 用途: 转入“安全账户”)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionDef:
+    id: str
+    label: str
+    raises: list[str] = field(default_factory=list)
+    typology: str | None = None
 
 
-class ItemDef(Strict):
-    id: Id
-    step: Text
-    """The checklist step this item belongs to (三问 / 二看 / 一核对 / 一问 / 三提醒)."""
-    prompt: Text
-    kind: Literal["choice", "yesno", "text", "reminder"]
-    options: list[OptionDef] = []
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemDef:
+    id: str
+    step: str
+    prompt: str
+    kind: ItemKind
+    options: list[OptionDef] = field(default_factory=list)
     free_text: bool = False
-    """Also record what the customer actually said (fed to narrative detection)."""
     text_field: TextField | None = None
-    """Which engine text the free text feeds (purpose, payee_relation, notes)."""
-    raises_on_yes: list[Id] = []
-    raises_on_no: list[Id] = []
+    raises_on_yes: list[str] = field(default_factory=list)
+    raises_on_no: list[str] = field(default_factory=list)
     wording: str | None = None
-    """For reminders: the exact words to say."""
-    key: Annotated[str, Field(max_length=1)] | None = None
-    """One-key shortcut for yes/no items (the 二看 observations)."""
-    source: Source
+    key: str | None = None
+    source: str
     branch_editable: bool = False
-    """The seeds give only a label here; this is the common-practice wording, the branch's to change."""
-
-    @model_validator(mode="after")
-    def _shape(self) -> ItemDef:
-        if self.kind == "choice" and not self.options:
-            raise ValueError("a choice item needs options")
-        if self.kind != "choice" and self.options:
-            raise ValueError(f"a {self.kind} item cannot have options")
-        if self.kind not in ("yesno", "reminder") and (self.raises_on_yes or self.raises_on_no):
-            raise ValueError("raises_on_yes/raises_on_no only apply to yesno and reminder items")
-        if self.kind == "reminder" and not self.wording:
-            raise ValueError("a reminder item needs its exact wording")
-        return self
 
 
-class ChecklistFile(Strict):
-    id: Id
-    label: Text
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChecklistFile:
+    id: str
+    label: str
     channel: Channel
-    roles: list[Literal["teller", "lobby", "guard", "supervisor"]] = Field(min_length=1)
-    source: Source
-    item: list[ItemDef] = Field(min_length=1)
-    mandatory: dict[Level, list[Text]] = {}
-    """Level → the steps (三问, 二看 …) every question of which must be asked before a case at
-    that level closes with the money leaving; short of it the teller records why. A level not
-    listed has no mandatory step. (Steps must exist: checked with the other cross-file rules.)"""
+    roles: list[Role]
+    source: str
+    item: list[ItemDef]
+    mandatory: dict[Level, list[str]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- notice.toml
 
 
-STOPPED_WORDS = ("停止办理", "已停止", "暂缓办理")
-"""Words that tell the customer the transfer did not go ahead: never on a notice they sign to proceed."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TakeHomeDef:
+    title: str
+    told: dict[TakeHomeGroup, list[str]]
+    help: list[str]
 
 
-class TakeHomeDef(Strict):
-    """The take-home notice: what the customer was told, per way the transfer ended."""
-
-    title: Text
-    """Printed under the notice title, e.g. （客户留存联）."""
-    told: dict[Literal["deferred", "dissuaded", "police"], list[Text]]
-    """Decision group → what the customer was told, in order (every group must be present)."""
-    help: list[Text] = Field(min_length=1)
-    """Where to get help (110, 96110); the branch's phone from ``branch.toml`` is added."""
-
-    @field_validator("told")
-    @classmethod
-    def _every_outcome(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        missing = [g for g in ("deferred", "dissuaded", "police") if not value.get(g)]
-        if missing:
-            raise ValueError(f"missing what the customer is told for: {', '.join(missing)}")
-        return value
-
-
-class NoticeFile(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoticeFile:
     """The 《防范电信诈骗告知书》 text, versioned; the bespoke parts are filled per case."""
 
-    version: Text
-    title: Text
-    intro: list[Text] = Field(min_length=1)
-    musts: list[Text] = Field(min_length=1)
-    six_ones: list[Text] = Field(min_length=1)
-    eight_whenever: list[Text] = Field(min_length=1)
-    closing: Text
-    declaration: list[Text] = Field(min_length=1)
-    """The customer's declaration on a notice signed before the money leaves (never on a
-    take-home notice: a customer whose transfer was stopped declares nothing)."""
-    level_advice: dict[Level, Text]
-    """本行建议 on a take-home notice (the transfer was deferred, given up or stopped)."""
-    proceed_advice: dict[Level, Text]
-    """本行建议 on a notice signed before the transfer goes ahead: it warns, and never says the
-    bank stopped the transfer."""
+    version: str
+    title: str
+    intro: list[str]
+    musts: list[str]
+    six_ones: list[str]
+    eight_whenever: list[str]
+    closing: str
+    declaration: list[str]
+    level_advice: dict[Level, str]
+    proceed_advice: dict[Level, str]
     take_home: TakeHomeDef
-    """The notice a customer takes home when the transfer did not go ahead."""
-    sources: list[Source] = Field(min_length=1)
-
-    @field_validator("level_advice", "proceed_advice")
-    @classmethod
-    def _all_levels(cls, value: dict[str, str]) -> dict[str, str]:
-        missing = [lv for lv in LEVELS if lv not in value]
-        if missing:
-            raise ValueError(f"missing advice for level(s): {', '.join(missing)}")
-        return value
-
-    @field_validator("proceed_advice")
-    @classmethod
-    def _proceed_goes_ahead(cls, value: dict[str, str]) -> dict[str, str]:
-        for level, text in value.items():
-            if any(word in text for word in STOPPED_WORDS):
-                raise ValueError(f"{level}: a notice signed before the transfer goes ahead cannot say it was stopped")
-        return value
+    sources: list[str]
 
 
 # ---------------------------------------------------------------- branch.toml
 
 
-class MachineDef(Strict):
-    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")]
-    label: Text
-    kind: Literal["atm", "self_service"]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MachineDef:
+    id: str
+    label: str
+    kind: MachineKind
     location: str = ""
 
 
-class BranchFile(Strict):
-    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
-    name: Text
-    machines: list[MachineDef] = []
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BranchFile:
+    code: str
+    name: str
+    machines: list[MachineDef] = field(default_factory=list)
     atm_delay_reminder: str | None = None
-    """Optional PBOC 24-hour delayed-arrival reminder (branch policy, 银发〔2016〕261号)."""
     atm_delay_reminder_source: str | None = None
-    phone: Annotated[str, Field(pattern=r"^[0-9][0-9 ()+-]{2,30}$")] | None = None
-    """The branch's telephone, printed on the take-home notice."""
-    printer: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,127}$")] | None = None
-    """The CUPS queue notices are printed on (``lp -d``); none: notices are only saved as PDF."""
+    phone: str | None = None
+    printer: str | None = None
 
 
-PLACEHOLDER_RE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+RUNTIME_TYPES: tuple[type, ...] = (
+    SignalDef,
+    PurposeCheckDef,
+    TypologyDef,
+    LevelDef,
+    BandDef,
+    AgeBand,
+    AmountBand,
+    DecisionDef,
+    CalibrationDef,
+    MetaDef,
+    AccessDef,
+    NoticePolicyDef,
+    CorrectionPolicyDef,
+    PolicyFile,
+    OptionDef,
+    ItemDef,
+    ChecklistFile,
+    TakeHomeDef,
+    NoticeFile,
+    MachineDef,
+    BranchFile,
+)
+"""Every class here that a validated model is turned into (by class name)."""

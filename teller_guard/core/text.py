@@ -105,6 +105,13 @@ class LazyPattern:
     def __repr__(self) -> str:
         return f"LazyPattern({self.pattern!r})"
 
+    def __eq__(self, other: object) -> bool:
+        """The same expression (compiled or not yet): a pattern is its source."""
+        return isinstance(other, LazyPattern) and other.pattern == self.pattern
+
+    def __hash__(self) -> int:
+        return hash(self.pattern)
+
 
 @dataclass(frozen=True)
 class Matcher:

@@ -14,7 +14,7 @@ import multiprocessing
 import random
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, time
 from multiprocessing.connection import Connection
 from typing import Any
@@ -259,7 +259,7 @@ class DemoGenerator:
             for k, p in enumerate(parts)
         )
         signals_json = json.dumps(
-            [f.model_dump(mode="json") for f in rec.signals], sort_keys=True, ensure_ascii=False, separators=(",", ":")
+            [asdict(f) for f in rec.signals], sort_keys=True, ensure_ascii=False, separators=(",", ":")
         )
         static = {
             "channel": rec.channel,

@@ -97,9 +97,7 @@ def test_low_risk_signs_where_the_branch_policy_says_so(rules: RuleSet) -> None:
 def test_a_branch_may_ask_low_risk_customers_for_no_signature(rules: RuleSet) -> None:
     from dataclasses import replace
 
-    policy = rules.policy.model_copy(
-        update={"notice": rules.policy.notice.model_copy(update={"low_risk_signs": False})}
-    )
+    policy = replace(rules.policy, notice=replace(rules.policy.notice, low_risk_signs=False))
     offered = replace(rules, policy=policy)
     assert not needs_acknowledgement(offered, "proceed", "low", "counter")
     assert closing_problems(offered, "counter", assessment(offered, "low"), proceed(), None) == []

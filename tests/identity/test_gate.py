@@ -3,6 +3,7 @@ events each of them leaves — on a real SQLite file."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -203,7 +204,7 @@ def test_an_approval_needs_a_reason(gate: Gate) -> None:
 
 def test_the_policy_may_let_an_admin_approve(repo: Repository, rules: RuleSet) -> None:
     add_all(repo, TELLER, ADMIN)
-    access = rules.access.model_copy(update={"admin_may_approve": True})
+    access = replace(rules.access, admin_may_approve=True)
     gate = Gate(repo, access, FAST)
     assert approve(gate, "A001", PINS["A001"]).supervisor == ADMIN  # type: ignore[attr-defined]
 
@@ -235,7 +236,7 @@ def test_rules_versions_are_logged_when_first_seen(gate: Gate) -> None:
 
 def test_lock_out_policy_comes_from_the_rules(repo: Repository, rules: RuleSet) -> None:
     add_all(repo, TELLER)
-    gate = Gate(repo, rules.access.model_copy(update={"max_failed_pins": 3, "lockout_minutes": 60}), FAST)
+    gate = Gate(repo, replace(rules.access, max_failed_pins=3, lockout_minutes=60), FAST)
     for _ in range(3):
         refused(lambda: gate.sign_in("T001", Pin("000000")))
     account = repo.staff.get("T001")

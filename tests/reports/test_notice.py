@@ -101,10 +101,10 @@ def test_case_hash_on_the_notice_matches_the_closed_record(rules: RuleSet, polic
 def test_notice_text_hash_changes_with_the_text_not_the_sources(rules: RuleSet) -> None:
     h = notice_text_hash(rules)
     assert len(h) == 64
-    edited = rules.notice.model_copy(update={"closing": rules.notice.closing + "！"})
-    resourced = rules.notice.model_copy(update={"sources": ["branch policy"]})
     from dataclasses import replace
 
+    edited = replace(rules.notice, closing=rules.notice.closing + "！")
+    resourced = replace(rules.notice, sources=["branch policy"])
     assert notice_text_hash(replace(rules, notice=edited)) != h
     assert notice_text_hash(replace(rules, notice=resourced)) == h
 
@@ -344,7 +344,7 @@ def test_a_stopped_case_prints_a_take_home_notice(
 ) -> None:
     from dataclasses import replace
 
-    rules = replace(rules, branch=rules.branch.model_copy(update={"phone": "0451-5555 1234"}))
+    rules = replace(rules, branch=replace(rules.branch, phone="0451-5555 1234"))
     doc = build_notice(rules, police, serial=SERIAL, issued_at=FROZEN_NOW, decision=decision)
     group = rules.decisions[decision].group
     assert doc.kind == "take_home" and doc.declaration == ()

@@ -299,9 +299,7 @@ async def test_a_branch_that_asks_no_low_risk_signature_closes_without_a_notice(
 ) -> None:
     from dataclasses import replace
 
-    policy = rules.policy.model_copy(
-        update={"notice": rules.policy.notice.model_copy(update={"low_risk_signs": False})}
-    )
+    policy = replace(rules.policy, notice=replace(rules.policy.notice, low_risk_signs=False))
     app = make_counter_app(settings, replace(rules, policy=policy), repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await answer_all(pilot, LOW_RISK_FORM)  # about the policy, not the keys
