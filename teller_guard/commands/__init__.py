@@ -127,10 +127,17 @@ class Context:
 
     @cached_property
     def rules(self) -> RuleSet:
-        """The validated rules; a command never runs on half-loaded rules."""
-        from teller_guard.core.rules import load_rules
+        """The validated rules; a command never runs on half-loaded rules. From the rules cache
+        when it holds exactly these rules (:mod:`teller_guard.rules_cache`)."""
+        return self.load_rules()
+
+    def load_rules(self, *, fresh: bool = False) -> RuleSet:
+        """The rules, validated afresh with ``fresh`` (``rules check``); the cache rewritten."""
+        from teller_guard.rules_cache import load_rules_cached
 
         try:
-            return load_rules(self.settings.rules)
+            rules = load_rules_cached(self.settings.rules, self.settings.data_dir / "cache", fresh=fresh)
         except RulesError as exc:
             raise Failure.from_rules(exc) from None
+        self.__dict__["rules"] = rules
+        return rules

@@ -17,7 +17,7 @@ from teller_guard.core.errors import RulesError
 def run(ctx: Context, args: argparse.Namespace) -> int:
     from teller_guard.core.rules_probe import probe_rules
 
-    rules = ctx.rules  # raises Failure with every problem listed, exit 2
+    rules = ctx.load_rules(fresh=True)  # always validated (never the cache); Failure with every problem, exit 2
     problems = probe_rules(rules)
     if problems:
         raise Failure.from_rules(RulesError(problems))

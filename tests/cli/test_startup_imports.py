@@ -74,3 +74,18 @@ def test_assess_loads_no_database_table_or_ui_library() -> None:
     assert rc == 0, err
     assert json.loads(out)["level"] in ("low", "medium", "high", "critical")
     assert [m for m in modules if m.split(".")[0] in ("sqlalchemy", "sqlmodel", "alembic", "rich", "textual")] == []
+
+
+def test_assess_on_a_cache_hit_builds_no_pydantic_model() -> None:
+    """The first `assess` validates the rules (pydantic) and caches them; the next one reads the
+    cache and builds no model at all: neither pydantic nor the validating schema is imported."""
+    case = '{"channel": "counter", "amount": 35000, "customer": {"age": 72}, "purpose": "朋友说这个平台稳赚不赔"}'
+    rc, first, err, modules = _run(["assess"], stdin=case)
+    assert rc == 0, err
+    assert "teller_guard.core.rules_schema" in modules  # a miss validates, as always
+    rc, again, err, modules = _run(["assess"], stdin=case)
+    assert rc == 0, err
+    assert again == first
+    validating = ("pydantic", "pydantic_core", "annotated_types", "teller_guard.core.rules_schema", "tomllib")
+    assert [m for m in modules if m.split(".")[0] in validating or m in validating] == []
+    assert "teller_guard.rules_cache" in modules
