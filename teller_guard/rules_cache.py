@@ -6,7 +6,8 @@ start-up of ``assess`` itself. The :class:`RuleSet` it returns is pickled to
 ``<data dir>/cache/rules-<folder>.pickle`` under a key, the SHA-256 of:
 
 - every file in the rules folder (relative path and bytes) and the folder as given;
-- the source of every module of ``teller_guard/core`` (the loader, the schema, the matchers);
+- the source of every module of ``teller_guard/core`` (the loader, the schema, the matchers)
+  and of this module;
 - teller_guard's version and Python's (full version string and implementation).
 
 A read that fails for any reason (no file, another key, a file not ours or writable by others,
@@ -50,6 +51,7 @@ def cache_key(folder: Path) -> bytes:
     digest = hashlib.sha256(FORMAT)
     for part in (__version__, sys.version, sys.implementation.cache_tag or "", str(folder)):
         digest.update(part.encode() + b"\0")
+    digest.update(Path(__file__).read_bytes())
     for base, tag in ((folder, b"rules"), (_CORE, b"core")):
         paths = sorted(base.rglob("*")) if base is folder else sorted(base.glob("*.py"))
         for path in paths:

@@ -105,8 +105,8 @@ class RuleSet:
     """Concepts naming who the money is for (a story for someone else is a new story)."""
     purpose_check: PurposeCheckDef = field(default_factory=PurposeCheckDef)
     typology_matcher: dict[str, Matcher] = field(default_factory=dict)
-    contexts: tuple[tuple[str, str, Matcher, frozenset[str]], ...] = ()
-    """Benign contexts: (id, label, matcher, signals it explains away)."""
+    contexts: tuple[tuple[str, str, Matcher, tuple[str, ...]], ...] = ()
+    """Benign contexts: (id, label, matcher, signals it explains away, in the file's order)."""
     items: dict[tuple[str, str], ItemDef] = field(default_factory=dict)
     """(channel, item id) → checklist item, for the engine's per-answer look-up."""
     typology_signals: frozenset[str] = frozenset()
@@ -402,7 +402,7 @@ def _cross_check(
 
     text_rules: list[tuple[str, Matcher]] = []
     purposes: list[PurposeCategory] = []
-    contexts: list[tuple[str, str, Matcher, frozenset[str]]] = []
+    contexts: list[tuple[str, str, Matcher, tuple[str, ...]]] = []
     if lex:
         for i, tr in enumerate(lex.text_rule):
             key = f"text_rule[{i}]({tr.signal})"
@@ -453,7 +453,7 @@ def _cross_check(
                     ctx.id,
                     ctx.label,
                     compile_matcher("lexicon.toml", key, ctx.match, [], ctx.fields),
-                    frozenset(ctx.explains),
+                    tuple(dict.fromkeys(ctx.explains)),
                 )
             )
         for d in _dupes(c.id for c in lex.context):

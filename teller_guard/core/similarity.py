@@ -68,7 +68,9 @@ class ScriptIndex:
         postings: dict[str, list[int]] = {}
         exemplars = []
         for k, (tid, text, grams) in enumerate(items):
-            exemplars.append(Exemplar(tid, text, sum(idf[g] for g in grams) or 1.0))
+            # Summed in a fixed order: a set's order changes with the process's string hashes,
+            # and a float sum with the order of its terms.
+            exemplars.append(Exemplar(tid, text, sum(idf[g] for g in sorted(grams)) or 1.0))
             for g in grams:
                 postings.setdefault(g, []).append(k)
         return cls(
@@ -90,7 +92,7 @@ class ScriptIndex:
             return {}
         weight: dict[int, float] = {}
         count: dict[int, int] = {}
-        for g in shared:
+        for g in sorted(shared):  # a fixed order, so the sums are the same in every process
             w = self.idf[g]
             for k in self.postings[g]:
                 weight[k] = weight.get(k, 0.0) + w

@@ -191,3 +191,43 @@ def _model_args(annotation: Any) -> list[type[BaseModel]]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     return [m for arg in getattr(annotation, "__args__", ()) for m in _model_args(arg)]
+
+
+_DIGEST = """
+import hashlib, json, sys
+from pathlib import Path
+from teller_guard.core.corpus import load_corpus
+from teller_guard.core.paths import shipped_rules_dir
+from teller_guard.core.rules import load_rules
+from teller_guard.core.scoring import assess
+from teller_guard.rules_cache import load_rules_cached
+
+cache = sys.argv[1]
+rules = load_rules(shipped_rules_dir()) if cache == "-" else load_rules_cached(shipped_rules_dir(), Path(cache))
+digest = hashlib.sha256()
+for path in sorted(Path(sys.argv[2]).glob("heldout_cases*.toml")):
+    for case in load_corpus(path):
+        digest.update(json.dumps(assess(rules, case.input).to_json_dict(), ensure_ascii=False).encode())
+print(digest.hexdigest())
+"""
+
+
+def test_every_process_scores_alike_whether_it_wrote_read_or_skipped_the_cache(tmp_path: Path) -> None:
+    """Each process hashes strings differently (PYTHONHASHSEED), so sets iterate in another order:
+    the engine's words and sums must not depend on it, and a cache written by one process is
+    read by the next."""
+    import subprocess
+    import sys
+
+    def digest(cache: str, seed: int) -> str:
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        out = subprocess.run(
+            [sys.executable, "-c", _DIGEST, cache, str(DATA)], env=env, capture_output=True, text=True, check=True
+        )
+        return out.stdout.strip()
+
+    cache = str(tmp_path / "cache")
+    wrote = digest(cache, 1)
+    assert cache_file(shipped_rules_dir(), tmp_path / "cache").is_file()
+    assert digest(cache, 2) == wrote  # read by a process with other string hashes
+    assert digest("-", 3) == wrote  # no cache at all
