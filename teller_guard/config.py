@@ -16,7 +16,6 @@ Every command also takes ``--db`` and ``--rules``, which win over the environmen
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -148,6 +147,8 @@ class Settings:
 
 
 def _create_secret(path: Path) -> bytes:
+    import secrets  # here: it loads random, hmac and base64, which no other start needs
+
     from teller_guard.files import sweep_stale
 
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

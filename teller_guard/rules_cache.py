@@ -121,12 +121,12 @@ def _write(target: Path, key: bytes, rules: RuleSet) -> None:
 # ---------------------------------------------------------------- compiled patterns
 
 
-def _compiled(args: tuple[Any, ...]) -> tuple[Any, ...] | None:
-    """The arguments ``re`` passed to ``_sre.compile`` for a pattern, or None where they cannot
-    be rebuilt to an equal pattern (a pattern compares equal only with the same code)."""
+def _compiled(rx: re.Pattern[str]) -> tuple[Any, ...] | None:
+    """The arguments ``re`` passed to ``_sre.compile`` for ``rx``, or None where they do not
+    rebuild a pattern equal to it (patterns compare equal only with the same compiled code)."""
     from re import _compiler, _parser  # type: ignore[attr-defined]  # re's own compiler: private, not in typeshed
 
-    pattern, flags = args
+    pattern, flags = rx.pattern, rx.flags
     tree = _parser.parse(pattern, flags)
     code = _compiler._code(tree, flags)
     groupindex = dict(tree.state.groupdict)
@@ -143,7 +143,7 @@ def _compiled(args: tuple[Any, ...]) -> tuple[Any, ...] | None:
         tuple(indexgroup),
     )
     try:
-        same = _pattern(*rebuilt) == re.compile(pattern, flags)
+        same = _pattern(*rebuilt) == rx
     except Exception:  # noqa: BLE001
         return None
     return rebuilt if same else None
@@ -165,7 +165,7 @@ def _pattern(
 class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is re.Pattern:
-            rebuilt = _compiled((obj.pattern, obj.flags))
+            rebuilt = _compiled(obj)
             if rebuilt is not None:
                 return _pattern, rebuilt
         return NotImplemented

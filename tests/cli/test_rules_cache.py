@@ -231,3 +231,20 @@ def test_every_process_scores_alike_whether_it_wrote_read_or_skipped_the_cache(t
     assert cache_file(shipped_rules_dir(), tmp_path / "cache").is_file()
     assert digest(cache, 2) == wrote  # read by a process with other string hashes
     assert digest("-", 3) == wrote  # no cache at all
+
+
+def test_a_pattern_is_rebuilt_from_its_code_and_checked_against_it() -> None:
+    """Patterns compare equal only with the same source, flags and compiled code: the cache keeps
+    a pattern's code only when the rebuilt pattern equals the one it was made from."""
+    words = re.compile("公安|民警|检察官")
+    rebuilt = rules_cache._compiled(words)
+    assert rebuilt is not None and rules_cache._pattern(*rebuilt) == words
+    other = rules_cache._compiled(re.compile("公安|民警|法官"))
+    assert other is not None
+    swapped = (*rebuilt[:2], other[2], *rebuilt[3:])
+    assert rules_cache._pattern(*swapped) != words
+    named = re.compile(r"(?P<amount>\d+)元")
+    code = rules_cache._compiled(named)
+    assert code is not None
+    again = rules_cache._pattern(*code)
+    assert again.groupindex == named.groupindex and again.match("35000元").group("amount") == "35000"
