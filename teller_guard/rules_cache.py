@@ -110,7 +110,10 @@ def _write(target: Path, key: bytes, rules: RuleSet) -> None:
         buf = BytesIO()
         buf.write(FORMAT + key + b"\n")
         _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(rules)
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # The data folder (the cache folder's parent) may not exist yet: made owner-only, as
+        # the installation key would have made it (mkdir's parents get the umask's mode).
+        target.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target.parent.mkdir(mode=0o700, exist_ok=True)
         if target.parent.stat().st_mode & 0o077:
             target.parent.chmod(0o700)
         write_atomic(target, buf.getvalue())

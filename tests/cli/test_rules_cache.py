@@ -61,10 +61,12 @@ def test_a_hit_is_exactly_a_fresh_load(tmp_path: Path, loads: Loads) -> None:
 
 
 def test_the_file_is_owner_only(tmp_path: Path) -> None:
-    load_rules_cached(shipped_rules_dir(), tmp_path / "cache")
-    target = cache_file(shipped_rules_dir(), tmp_path / "cache")
+    data = tmp_path / "new-data-dir"
+    load_rules_cached(shipped_rules_dir(), data / "cache")
+    target = cache_file(shipped_rules_dir(), data / "cache")
     assert target.stat().st_mode & 0o777 == 0o600
     assert target.parent.stat().st_mode & 0o777 == 0o700
+    assert data.stat().st_mode & 0o777 == 0o700  # a data folder the cache made first is owner-only too
 
 
 def test_one_changed_byte_in_a_rules_file_misses(rules_copy: Path, tmp_path: Path, loads: Loads) -> None:
