@@ -54,6 +54,8 @@ def cache_key(folder: Path) -> bytes:
     digest.update(Path(__file__).read_bytes())
     for base, tag in ((folder, b"rules"), (_CORE, b"core")):
         paths = sorted(base.rglob("*")) if base is folder else sorted(base.glob("*.py"))
+        if base is _CORE and not paths:  # installed without sources: nothing to key on, no cache
+            raise FileNotFoundError(f"no sources in {_CORE}")
         for path in paths:
             if path.is_file():
                 digest.update(tag + b"\0" + path.relative_to(base).as_posix().encode() + b"\0")

@@ -250,3 +250,16 @@ def test_a_pattern_is_rebuilt_from_its_code_and_checked_against_it() -> None:
     assert code is not None
     again = rules_cache._pattern(*code)
     assert again.groupindex == named.groupindex and again.match("35000元").group("amount") == "35000"
+
+
+def test_without_the_core_sources_there_is_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loads: Loads
+) -> None:
+    """An installation without .py files (bytecode only) has nothing to key the loader on: every
+    load validates."""
+    monkeypatch.setattr(rules_cache, "_CORE", tmp_path / "empty-core")
+    (tmp_path / "empty-core").mkdir()
+    load_rules_cached(shipped_rules_dir(), tmp_path / "cache")
+    load_rules_cached(shipped_rules_dir(), tmp_path / "cache")
+    assert loads.count == 2
+    assert not (tmp_path / "cache").exists()
