@@ -461,9 +461,12 @@ def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser
 def _safe(text: str) -> str:
     """Error lines as printable text: what the user typed or a record held never drives the
     terminal (control characters shown as ``\\xNN``); line breaks between problems kept."""
+    lines = text.split("\n")
+    if all(line.isprintable() for line in lines):
+        return text  # no control character in it (those are never printable): nothing to show as \xNN
     from teller_guard.core.privacy import safe_line
 
-    return "\n".join(safe_line(line) for line in text.split("\n"))
+    return "\n".join(safe_line(line) for line in lines)
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:

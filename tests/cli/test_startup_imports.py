@@ -89,3 +89,15 @@ def test_assess_on_a_cache_hit_builds_no_pydantic_model() -> None:
     validating = ("pydantic", "pydantic_core", "annotated_types", "teller_guard.core.rules_schema", "tomllib")
     assert [m for m in modules if m.split(".")[0] in validating or m in validating] == []
     assert "teller_guard.rules_cache" in modules
+
+
+def test_a_wrong_argument_with_a_control_character_is_shown_escaped() -> None:
+    """A plain wrong flag is printed as it is, without loading the escaping code; one holding a
+    terminal control sequence is shown as ``\\x1b`` (never sent to the terminal)."""
+    rc, out, err, modules = _run(["--no-such-flag"])
+    assert rc == 2 and "teller_guard.core.privacy" not in modules
+    rc, out, err, modules = _run(["--no-such\x1b[2J-flag"])
+    assert rc == 2 and out == ""
+    assert "\x1b" not in err and "\\x1b[2J" in err
+    assert len(err.strip().splitlines()) == 1
+    assert _heavy(modules) == []
