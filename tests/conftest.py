@@ -66,9 +66,28 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return 2 * len(os.sched_getaffinity(0))
 
 
+@pytest.fixture(scope="session")
+def _warm_rules_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped rules' cache file, written once per worker (teller_guard/rules_cache.py)."""
+    from teller_guard.rules_cache import cache_file, load_rules_cached
+
+    cache = tmp_path_factory.mktemp("rules-cache")
+    load_rules_cached(shipped_rules_dir(), cache)
+    built = cache_file(shipped_rules_dir(), cache)
+    assert built.exists(), "the shipped rules were not cached"
+    return built
+
+
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, _warm_rules_cache: Path
+) -> None:
     data = tmp_path_factory.mktemp("data")
+    # The shipped rules' cache, as any data folder has it after the first command: each command
+    # a test runs in a process of its own would otherwise validate the rules again (≈0.2 s).
+    # Tests about the cache itself use folders of their own (tests/cli/test_rules_cache.py).
+    (data / "cache").mkdir(mode=0o700)
+    shutil.copy2(_warm_rules_cache, data / "cache" / _warm_rules_cache.name)
     monkeypatch.setenv("TELLER_GUARD_DATA_DIR", str(data))
     for var in ("TELLER_GUARD_DB", "TELLER_GUARD_RULES", "TELLER_GUARD_TZ", "TELLER_GUARD_SESSION_CLIENT"):
         monkeypatch.delenv(var, raising=False)

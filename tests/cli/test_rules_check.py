@@ -14,6 +14,7 @@ from teller_guard.core.errors import RulesError
 from teller_guard.core.rules import load_rules, ruleset_version, shipped_rules_dir
 
 
+@pytest.mark.slow  # the probe times every pattern on the longest texts
 def test_shipped_rules_pass(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "check"]) == 0
     out = capsys.readouterr().out

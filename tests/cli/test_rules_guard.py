@@ -142,6 +142,7 @@ def test_the_probe_catches_a_slow_pattern_the_static_checks_allow(
     assert re.search(r"lexicon\.toml: concept\(slow\)\.patterns: matching takes more than", err), err
 
 
+@pytest.mark.slow  # the probe times every pattern on the longest texts
 def test_shipped_rules_pass_the_probe(capsys: pytest.CaptureFixture[str]) -> None:
     started = time.perf_counter()
     assert main(["rules", "check"]) == 0

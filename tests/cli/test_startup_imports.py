@@ -4,8 +4,11 @@ alone; `assess` loads no database, terminal-table or UI library (the timings: be
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -80,6 +83,7 @@ def test_assess_on_a_cache_hit_builds_no_pydantic_model() -> None:
     """The first `assess` validates the rules (pydantic) and caches them; the next one reads the
     cache and builds no model at all: neither pydantic nor the validating schema is imported."""
     case = '{"channel": "counter", "amount": 35000, "customer": {"age": 72}, "purpose": "朋友说这个平台稳赚不赔"}'
+    shutil.rmtree(Path(os.environ["TELLER_GUARD_DATA_DIR"]) / "cache")  # a data folder never used yet
     rc, first, err, modules = _run(["assess"], stdin=case)
     assert rc == 0, err
     assert "teller_guard.core.rules_schema" in modules  # a miss validates, as always

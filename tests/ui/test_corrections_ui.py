@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 from textual.widgets import Input
 
@@ -50,6 +51,7 @@ async def _open_record(app, pilot, uid: str) -> RecordViewScreen:  # type: ignor
     return screen
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_the_teller_adds_a_late_police_receipt_number(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:
@@ -102,6 +104,7 @@ async def focus_input(pilot, modal, selector: str) -> None:  # type: ignore[no-u
     await pilot.pause()
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_a_teller_changing_the_decision_needs_a_supervisor(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Label
 
 from teller_guard.config import Settings
@@ -33,6 +34,7 @@ def fill_up(disk: Path) -> Path:
     return ballast
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_a_full_disk_keeps_the_case_and_says_so_in_chinese(
     settings: Settings, rules: RuleSet, template_db: Path, tiny_disk: Path
 ) -> None:

@@ -129,6 +129,7 @@ async def test_low_risk_transfer_by_keyboard_alone(settings: Settings, rules: Ru
     assert "张三丰".encode() not in raw
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_critical_safe_account_case_stops_and_reports(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:
@@ -190,6 +191,7 @@ async def test_critical_safe_account_case_stops_and_reports(
     assert ELDERLY_ID.encode() not in _db_bytes(settings)
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_high_risk_cannot_proceed_without_supervisor(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:
@@ -294,6 +296,7 @@ async def test_cancelled_acknowledgement_does_not_close(settings: Settings, rule
         assert [d.draft_id for d in drafts] == [screen.state.draft_id]
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_a_branch_that_asks_no_low_risk_signature_closes_without_a_notice(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 
 from teller_guard.config import Settings
@@ -55,6 +56,7 @@ async def _decide(
     return ack
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_refusal_raises_the_risk_and_needs_a_supervisor(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from teller_guard.config import Settings
 from teller_guard.core.case import case_from_handoff
 from teller_guard.core.handoff import HELD_SIGNAL, LOBBY_EVIDENCE
@@ -15,6 +17,7 @@ from teller_guard.ui.screens.counter import CounterScreen
 from tests.ui.helpers import hand_off_a_case, make_counter_app, settle
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_the_counter_keeps_the_lobby_s_level_and_signals(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:

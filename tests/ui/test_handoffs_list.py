@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import OptionList
 
 from teller_guard.config import Settings
@@ -11,6 +12,7 @@ from teller_guard.ui.screens.handoffs import HandoffsModal
 from tests.ui.helpers import hand_off_a_case, make_counter_app, settle
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_handoff_list_names_the_machine(settings: Settings, rules: RuleSet, repo: Repository) -> None:
     lobby_record = await hand_off_a_case(settings, rules, repo)
     label = next(m.label for m in rules.branch.machines if m.id == lobby_record.machine_id)

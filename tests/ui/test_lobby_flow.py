@@ -70,6 +70,7 @@ async def test_keyboard_flow_dissuaded_is_logged(settings: Settings, rules: Rule
         assert screen.case.uid != saved.uid
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_touch_flow_self_proceed(settings: Settings, rules: RuleSet, repo: Repository) -> None:
     app = make_lobby_app(settings, rules, repo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -177,6 +178,7 @@ async def test_bad_amount_is_flagged_and_not_scored(settings: Settings, rules: R
         assert "very_large_amount" in screen.assessment.signal_ids()
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_draft_survives_a_crash(settings: Settings, rules: RuleSet, repo: Repository) -> None:
     app = make_lobby_app(settings, rules, repo)
     async with app.run_test(size=(100, 30)) as pilot:

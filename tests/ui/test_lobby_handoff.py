@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from teller_guard.config import Settings
 from teller_guard.core.case import case_from_handoff
 from teller_guard.core.rules import RuleSet
@@ -12,6 +14,7 @@ from tests.ui.helpers import HANDOFF_SAID as SAID
 from tests.ui.helpers import hand_off_a_case
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_handoff_is_pending_with_everything_the_lobby_recorded(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:
@@ -29,6 +32,7 @@ async def test_handoff_is_pending_with_everything_the_lobby_recorded(
     assert {"on_phone", "reading_instructions"} <= set(rec.observations)
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_counter_case_carries_the_lobby_answers_and_scores_them(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:
@@ -51,6 +55,7 @@ async def test_counter_case_carries_the_lobby_answers_and_scores_them(
     assert result.level in ("high", "critical")
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_counter_case_continuing_it_clears_the_pending_list(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Label
 
 from teller_guard.config import Settings
@@ -12,6 +13,7 @@ from tests.ui.helpers import HANDOFF_SAID as SAID
 from tests.ui.helpers import hand_off_a_case, make_counter_app, settle
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_teller_opens_the_handoff_with_the_lobby_answers(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from teller_guard.config import Settings
 from teller_guard.core.rules import RuleSet
 from teller_guard.reports.notice import TAKE_HOME_KEY
@@ -30,6 +32,7 @@ def pdf_text(path: Path) -> str:
     return "".join(out.stdout.split())
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_a_police_case_gives_the_customer_a_take_home_notice(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:
@@ -70,6 +73,7 @@ async def test_a_police_case_gives_the_customer_a_take_home_notice(
     assert audit.used == 1 and audit.open == 0, audit
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_police_closes_with_the_receipt_number_to_follow_and_is_listed(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:

@@ -162,6 +162,7 @@ async def test_export_through_the_save_dialog(settings: Settings, rules: RuleSet
         assert screen.export_folder == other.parent
 
 
+@pytest.mark.slow  # a whole journey across several screens (seconds)
 async def test_drill_down_sorts_filters_and_takes_a_day_range(
     settings: Settings, rules: RuleSet, repo: Repository
 ) -> None:
