@@ -137,3 +137,25 @@ def test_no_test_module_imports_another() -> None:
             if any(n.startswith("tests.") and n.rsplit(".", 1)[-1].startswith("test_") for n in names):
                 offenders.append(f"{path.relative_to(root)}:{node.lineno}")
     assert offenders == []
+
+
+def test_no_pydantic_plugin_is_loaded(tmp_path: Path) -> None:
+    """A package that declares a pydantic plugin would see every value validated (PINs, the
+    customer's words): teller_guard turns plugins off before pydantic looks for them."""
+    dist = tmp_path / "spy-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: spy\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[pydantic]\nspy = spy:plugin\n")
+    marker = tmp_path / "loaded"
+    (tmp_path / "spy.py").write_text(f"open({str(marker)!r}, 'w').close()\nplugin = object()\n")
+    code = "import {}\nfrom pydantic.plugin._loader import get_plugins\nprint(len(list(get_plugins())))"
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env["PYTHONPATH"] = str(tmp_path)
+    # Without teller_guard the plugin is found and imported: the test would see one.
+    bare = subprocess.run([sys.executable, "-c", code.format("pydantic")], capture_output=True, text=True, env=env)
+    assert bare.stdout.split() == ["1"] and marker.exists(), bare.stderr
+    marker.unlink()
+    ours = subprocess.run(
+        [sys.executable, "-c", code.format("teller_guard.core.records")], capture_output=True, text=True, env=env
+    )
+    assert ours.stdout.split() == ["0"] and not marker.exists(), ours.stderr
