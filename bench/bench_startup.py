@@ -42,11 +42,13 @@ import asyncio, time, sys
 t = time.perf_counter()
 sys.path.insert(0, {str(ROOT)!r})
 from teller_guard.config import Settings
-from teller_guard.core.rules import load_rules, shipped_rules_dir
 from teller_guard.core.records import Staff
+from teller_guard.rules_cache import load_rules_cached
 from teller_guard.ui.app import make_app
 settings = Settings(data_dir={tempfile.mkdtemp()!r})
-app = make_app(settings, load_rules(shipped_rules_dir()), staff=Staff(staff_id="T01", name="王丽"))
+# As the app loads them: from the rules cache (warm after the first, unmeasured run).
+rules = load_rules_cached(settings.rules, settings.data_dir / "cache")
+app = make_app(settings, rules, staff=Staff(staff_id="T01", name="王丽"))
 async def go():
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
