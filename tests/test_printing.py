@@ -102,6 +102,9 @@ def _wait_for_pdf(folder: Path, seconds: float = 60) -> list[Path]:
 
 def _grey(pdf: Path, tmp: Path) -> tuple[int, int, bytes]:
     """Page 1 at 20 dpi as 8-bit grey pixels (a binary PGM from pdftoppm)."""
+    # The page cups-pdf prints (through Ghostscript) refers to its CJK glyphs by CID: poppler
+    # draws them only with its CMaps (without them the page renders wrong, not with an error).
+    require_debian_data("/usr/share/poppler/cMap", "poppler-data")
     out = tmp / f"{pdf.stem}-grey"
     subprocess.run(
         [require_tool("pdftoppm"), "-r", "20", "-gray", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out)],
