@@ -25,11 +25,10 @@ from teller_guard.core.corrections import (
     fields_changed,
     needs_approval,
 )
-from teller_guard.core.errors import InputError
-from teller_guard.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
+from teller_guard.core.money import fen_to_yuan, format_yuan
 from teller_guard.core.records import DecisionRecord, InterventionRecord, Staff
 from teller_guard.ui.context import AppModal
-from teller_guard.ui.screens.decision import parse_clock_time
+from teller_guard.ui.screens.decision import read_outcome
 from teller_guard.ui.widgets.approval import SupervisorApproval
 
 
@@ -128,21 +127,15 @@ class CorrectionModal(AppModal[InterventionRecord | None]):
         old = self.record.decision
         assert old is not None
         d = rules.decisions[self.chosen]
-        problems: list[str] = []
-        protected = 0
-        if d.records_amount_protected:
-            try:
-                protected = yuan_to_fen(parse_yuan(self._value("#correction-amount") or "0"))
-            except InputError:
-                problems.append("避免损失金额格式不对（元，最多两位小数）")
-        police_at = None
-        if d.records_police and self._value("#correction-police-time"):
-            # The time of the call is on the day of the case, not the day of the correction.
-            police_at = parse_clock_time(
-                self._value("#correction-police-time"), self.record.closed_at, self.ctx.settings.zone
-            )
-            if police_at is None:
-                problems.append("报警时间请按 时:分 填写，例如 10:42")
+        # The time of the call is on the day of the case, not the day of the correction.
+        (protected, police_ref, police_at), problems = read_outcome(
+            d,
+            amount=self._value("#correction-amount"),
+            police_ref=self._value("#correction-police-ref"),
+            police_time=self._value("#correction-police-time"),
+            day=self.record.closed_at,
+            zone=self.ctx.settings.zone,
+        )
         same = d.id == old.decision
         decision = DecisionRecord(
             decision=d.id,
@@ -151,7 +144,7 @@ class CorrectionModal(AppModal[InterventionRecord | None]):
             decided_by=old.decided_by if same else self.staff.staff_id,
             decided_at=old.decided_at if same else self.ctx.now(),
             amount_protected_fen=protected,
-            police_ref=(self._value("#correction-police-ref") or None) if d.records_police else None,
+            police_ref=police_ref,
             police_called_at=police_at,
             supervisor_id=old.supervisor_id if same else None,
             supervisor_reason=old.supervisor_reason if same else None,

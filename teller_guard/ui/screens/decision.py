@@ -30,6 +30,7 @@ from teller_guard.core.models import Assessment
 from teller_guard.core.money import fen_to_yuan, format_yuan, parse_yuan, yuan_to_fen
 from teller_guard.core.records import AcknowledgementRecord, DecisionRecord, Staff
 from teller_guard.core.rules import RuleSet
+from teller_guard.core.schema import DecisionDef
 from teller_guard.ui.widgets.approval import SupervisorApproval
 
 RECOMMENDED = {"low": "proceed", "medium": "proceed_warned", "high": "defer", "critical": "police"}
@@ -58,6 +59,29 @@ def parse_clock_time(text: str, day: datetime, zone: ZoneInfo) -> datetime | Non
         return None
     local_day = day.astimezone(zone).date()
     return datetime.combine(local_day, t, tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+def read_outcome(
+    d: DecisionDef, *, amount: str, police_ref: str, police_time: str, day: datetime, zone: ZoneInfo
+) -> tuple[tuple[int, str | None, datetime | None], list[str]]:
+    """What the avoided-loss and police fields say for decision ``d`` — (avoided loss in fen,
+    police receipt number, time of the call on the local day of ``day``) — and every field that
+    cannot be read. Fields ``d`` does not record are ignored. (The decision and the correction
+    dialogs both read these fields.)"""
+    problems: list[str] = []
+    protected_fen = 0
+    if d.records_amount_protected:
+        try:
+            protected_fen = yuan_to_fen(parse_yuan(amount.strip() or "0"))
+        except InputError:
+            problems.append("避免损失金额格式不对（元，最多两位小数）")
+    police_at = None
+    if d.records_police and police_time.strip():
+        police_at = parse_clock_time(police_time, day, zone)
+        if police_at is None:
+            problems.append("报警时间请按 时:分 填写，例如 10:42")
+    ref = (police_ref.strip() or None) if d.records_police else None
+    return (protected_fen, ref, police_at), problems
 
 
 class DecisionModal(ModalScreen[DecisionRecord | None]):
@@ -205,18 +229,14 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
         """The decision as filled in (with ``approval`` when given), and every reason it cannot close yet."""
         d = self.rules.decisions[self.chosen]
         now = self.clock()
-        problems: list[str] = []
-        protected_fen = 0
-        if d.records_amount_protected:
-            try:
-                protected_fen = yuan_to_fen(parse_yuan(self._value("#amount-protected") or "0"))
-            except InputError:
-                problems.append("避免损失金额格式不对（元，最多两位小数）")
-        police_at = None
-        if d.records_police and self._value("#police-time"):
-            police_at = parse_clock_time(self._value("#police-time"), now, self.zone)
-            if police_at is None:
-                problems.append("报警时间请按 时:分 填写，例如 10:42")
+        (protected_fen, police_ref, police_at), problems = read_outcome(
+            d,
+            amount=self._value("#amount-protected"),
+            police_ref=self._value("#police-ref"),
+            police_time=self._value("#police-time"),
+            day=now,
+            zone=self.zone,
+        )
         supervisor = needs_supervisor(self.rules, d.id, self.assessment.level)
         record = DecisionRecord(
             decision=d.id,
@@ -225,7 +245,7 @@ class DecisionModal(ModalScreen[DecisionRecord | None]):
             decided_by=self.staff.staff_id,
             decided_at=now,
             amount_protected_fen=protected_fen,
-            police_ref=(self._value("#police-ref") or None) if d.records_police else None,
+            police_ref=police_ref,
             police_called_at=police_at,
             supervisor_id=approval.supervisor.staff_id if supervisor and approval else None,
             supervisor_reason=approval.reason if supervisor and approval else None,
