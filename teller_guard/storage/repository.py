@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Engine, Table, delete, func, insert, text
+from sqlalchemy import DateTime, Engine, Table, bindparam, delete, func, insert, text
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
@@ -46,6 +46,9 @@ from teller_guard.storage.tables import (
     InterventionRow,
 )
 from teller_guard.storage.write_turn import write_turn
+
+_DELETE_DRAFT = delete(mapping.table_of(DraftRow)).where(mapping.table_of(DraftRow).c.draft_id == bindparam("draft_id"))
+"""Built once: every save of a case typed at a screen runs it."""
 
 
 def _typed_dicts(table: Table, cols: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
@@ -274,8 +277,7 @@ class Repository:
                     conn.execute(insert(mapping.table_of(table)), rows)
             if draft_id:
                 # The case is logged: its draft (the form as typed) is deleted, not kept closed.
-                drafts = mapping.table_of(DraftRow)
-                conn.execute(delete(drafts).where(drafts.c.draft_id == draft_id))
+                conn.execute(_DELETE_DRAFT, {"draft_id": draft_id})
             chain.append(conn, self.chain_key, now, "intervention", [iid])
             serials.settle_for_case(
                 conn,

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, insert, text, update
+from sqlalchemy import Connection, Engine, bindparam, insert, text, update
 
 from teller_guard.storage.mapping import table_of
 from teller_guard.storage.retry import run_with_retry
@@ -67,6 +67,23 @@ def allocate(engine: Engine, branch_code: str, local_day: str, issued_at: dateti
     return run_with_retry(once)
 
 
+_USED = (
+    update(_SERIALS)
+    .where(_SERIALS.c.serial == bindparam("used"))
+    .values(status="used", intervention_uid=bindparam("uid"), settled_at=bindparam("at"))
+)
+_VOID_OTHERS = (
+    update(_SERIALS)
+    .where(
+        _SERIALS.c.draft_id == bindparam("draft"),
+        _SERIALS.c.status == "issued",
+        _SERIALS.c.serial != bindparam("used"),
+    )
+    .values(status="void", intervention_uid=bindparam("uid"), settled_at=bindparam("at"), note=bindparam("note"))
+)
+"""Built once: every save runs them, and building a statement costs more than running it here."""
+
+
 def settle_for_case(
     conn: Connection,
     *,
@@ -80,23 +97,13 @@ def settle_for_case(
     The serial its acknowledgement carries is ``used``; any other serial issued for the same
     draft (a notice printed again, or a case closed without its notice) becomes ``void``.
     """
-    c = _SERIALS.c
     if used_serial:
-        conn.execute(
-            update(_SERIALS)
-            .where(c.serial == used_serial)
-            .values(status="used", intervention_uid=intervention_uid, settled_at=at)
-        )
+        conn.execute(_USED, {"used": used_serial, "uid": intervention_uid, "at": at})
     if draft_id:
+        note = "case closed without this notice" if not used_serial else "notice issued again for the case"
         conn.execute(
-            update(_SERIALS)
-            .where(c.draft_id == draft_id, c.status == "issued", c.serial != (used_serial or ""))
-            .values(
-                status="void",
-                intervention_uid=intervention_uid,
-                settled_at=at,
-                note="case closed without this notice" if not used_serial else "notice issued again for the case",
-            )
+            _VOID_OTHERS,
+            {"draft": draft_id, "used": used_serial or "", "uid": intervention_uid, "at": at, "note": note},
         )
 
 
